@@ -1,0 +1,196 @@
+package dev.terrace.loadtest.internal;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+import dev.terrace.loadtest.Comparison;
+import dev.terrace.loadtest.Measurement;
+import dev.terrace.loadtest.SuiteResult;
+
+/**
+ * Draws a suite's PNG plots with XChart: one grouped bar chart per measurement chart (Terrace next to its baseline,
+ * error bars to the farthest iteration), and one chart of the ratios against their targets.
+ */
+public final class PlotWriter
+{
+    private static final Color TERRACE = new Color(0x1f, 0x77, 0xb4);
+    private static final Color BASELINE = new Color(0x8c, 0x8c, 0x8c);
+    private static final Color MET = new Color(0x2c, 0xa0, 0x2c);
+    private static final Color MISSED = new Color(0xd6, 0x27, 0x28);
+    private static final Color NO_TARGET = TERRACE;
+    private static final int WIDTH = 1000;
+    private static final int HEIGHT = 560;
+
+    private PlotWriter()
+    {
+    }
+
+    /** Writes the suite's plots into {@code dir} and returns their file names, in display order. */
+    public static List<String> write(final Path dir, final SuiteResult result) throws IOException
+    {
+        System.setProperty("java.awt.headless", "true");
+        final List<String> files = new ArrayList<>();
+        final Map<String, List<Measurement>> byChart = new LinkedHashMap<>();
+        for (final Measurement measurement : result.measurements())
+        {
+            byChart.computeIfAbsent(measurement.chart(), chart -> new ArrayList<>()).add(measurement);
+        }
+        for (final Map.Entry<String, List<Measurement>> chart : byChart.entrySet())
+        {
+            final String file = result.suite() + "-" + slug(chart.getKey()) + ".png";
+            BitmapEncoder.saveBitmap(
+                throughputChart(result.suite(), chart.getKey(), chart.getValue()),
+                dir.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
+            files.add(file);
+        }
+        if (!result.comparisons().isEmpty())
+        {
+            final String file = result.suite() + "-ratios.png";
+            BitmapEncoder.saveBitmap(
+                ratioChart(result.suite(), result.comparisons()), dir.resolve(file).toString(),
+                BitmapEncoder.BitmapFormat.PNG);
+            files.add(file);
+        }
+        return files;
+    }
+
+    static CategoryChart throughputChart(final String suite, final String chartName, final List<Measurement> measurements)
+    {
+        final Set<String> categories = new LinkedHashSet<>();
+        final Set<String> baselineLabels = new LinkedHashSet<>();
+        final Set<String> subjectLabels = new LinkedHashSet<>();
+        for (final Measurement measurement : measurements)
+        {
+            categories.add(measurement.category());
+            (measurement.baseline() ? baselineLabels : subjectLabels).add(measurement.label());
+        }
+        final List<String> x = new ArrayList<>(categories);
+        final String unit = measurements.get(0).unit();
+        final CategoryChart chart = new CategoryChartBuilder()
+            .width(WIDTH).height(HEIGHT)
+            .title(suite + ": " + chartName + " throughput vs baseline (median, whiskers to farthest iteration)")
+            .xAxisTitle("")
+            .yAxisTitle(unit)
+            .build();
+        style(chart);
+        chart.getStyler().setSeriesColors(new Color[] {TERRACE, BASELINE});
+        chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setLabelsPosition(0.5);
+        chart.getStyler().setLabelsRotation(0);
+        chart.getStyler().setDecimalPattern("#,##0");
+        chart.getStyler().setYAxisMin(0.0);
+        addThroughputSeries(chart, "Terrace: " + String.join(", ", subjectLabels), x, measurements, false);
+        addThroughputSeries(chart, "baseline: " + String.join(", ", baselineLabels), x, measurements, true);
+        return chart;
+    }
+
+    private static void addThroughputSeries(
+        final CategoryChart chart,
+        final String name,
+        final List<String> categories,
+        final List<Measurement> measurements,
+        final boolean baseline)
+    {
+        final List<Double> values = new ArrayList<>();
+        final List<Double> errors = new ArrayList<>();
+        for (final String category : categories)
+        {
+            final Measurement measurement = find(measurements, category, baseline);
+            values.add(measurement == null ? 0.0 : measurement.median());
+            errors.add(measurement == null ? 0.0 : measurement.spread() * measurement.median());
+        }
+        chart.addSeries(name, categories, values, errors);
+    }
+
+    static CategoryChart ratioChart(final String suite, final List<Comparison> comparisons)
+    {
+        final List<String> x = new ArrayList<>();
+        final List<Double> met = new ArrayList<>();
+        final List<Double> missed = new ArrayList<>();
+        final List<Double> informational = new ArrayList<>();
+        final Set<Double> targets = new LinkedHashSet<>();
+        double highest = 1.0;
+        for (final Comparison comparison : comparisons)
+        {
+            // The ratio goes in the axis label: bar labels would also print the zeros of the other two series.
+            x.add(String.format(java.util.Locale.ROOT, "%s: %.2fx", comparison.id(), comparison.ratio()));
+            final Boolean isMet = comparison.met();
+            met.add(Boolean.TRUE.equals(isMet) ? comparison.ratio() : 0.0);
+            missed.add(Boolean.FALSE.equals(isMet) ? comparison.ratio() : 0.0);
+            informational.add(isMet == null ? comparison.ratio() : 0.0);
+            if (comparison.target() != null)
+            {
+                targets.add(comparison.target());
+            }
+            highest = Math.max(highest, comparison.ratio());
+        }
+        final CategoryChart chart = new CategoryChartBuilder()
+            .width(WIDTH).height(HEIGHT)
+            .title(suite + ": Terrace / baseline, same run (dashed line: target)")
+            .xAxisTitle("")
+            .yAxisTitle("ratio (x baseline)")
+            .build();
+        style(chart);
+        chart.getStyler().setOverlapped(true);
+        chart.getStyler().setSeriesColors(new Color[] {MET, MISSED, NO_TARGET});
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(Math.ceil(highest * 1.15 * 10) / 10);
+        chart.getStyler().setXAxisLabelRotation(comparisons.size() > 4 ? 15 : 0);
+        chart.addSeries("meets target", x, met);
+        chart.addSeries("below target", x, missed);
+        chart.addSeries("no target (informational)", x, informational);
+        for (final Double target : targets)
+        {
+            final AnnotationLine line = new AnnotationLine(target, false, false);
+            chart.addAnnotation(line);
+        }
+        chart.getStyler().setAnnotationLineColor(Color.DARK_GRAY);
+        chart.getStyler().setAnnotationLineStroke(new java.awt.BasicStroke(
+            1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        return chart;
+    }
+
+    private static void style(final CategoryChart chart)
+    {
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotGridLinesColor(new Color(0xe8, 0xe8, 0xe8));
+        chart.getStyler().setAntiAlias(true);
+        chart.getStyler().setAvailableSpaceFill(0.7);
+        chart.getStyler().setLegendBorderColor(Color.WHITE);
+    }
+
+    private static Measurement find(final List<Measurement> measurements, final String category, final boolean baseline)
+    {
+        for (final Measurement measurement : measurements)
+        {
+            if (measurement.category().equals(category) && measurement.baseline() == baseline)
+            {
+                return measurement;
+            }
+        }
+        return null;
+    }
+
+    static String slug(final String text)
+    {
+        return text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    }
+}
