@@ -25,6 +25,10 @@ public final class Endpoints
         {
             throw new IllegalArgumentException("endpoint must not be empty");
         }
+        if (!endpoint.contains("://"))
+        {
+            throw new IllegalArgumentException("endpoint '" + endpoint + "' must start with http:// or https://");
+        }
         final URI uri;
         try
         {
