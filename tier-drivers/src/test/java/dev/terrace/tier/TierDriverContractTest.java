@@ -416,12 +416,18 @@ public abstract class TierDriverContractTest
     /** Asserts the remaining bytes of {@code actual} are {@code expected}, without moving its position. */
     public static void assertBytes(final byte[] expected, final ByteBuffer actual)
     {
-        assertNotNull(actual, "value is absent");
+        assertBytes(expected, actual, "value");
+    }
+
+    /** As {@link #assertBytes(byte[], ByteBuffer)}, naming what is compared in the failure message. */
+    public static void assertBytes(final byte[] expected, final ByteBuffer actual, final String what)
+    {
+        assertNotNull(actual, what + " is absent");
         final ByteBuffer view = actual.duplicate();
         final byte[] bytes = new byte[view.remaining()];
         view.get(bytes);
-        assertEquals(expected.length, bytes.length, "length");
-        assertArrayEquals(expected, bytes);
+        assertEquals(expected.length, bytes.length, what + ": length");
+        assertArrayEquals(expected, bytes, what);
     }
 
     static byte[] slice(final byte[] bytes, final int offset, final int length)
