@@ -50,6 +50,30 @@ public interface PlacementPolicy
     int size();
 
     /**
+     * Announces that one request is about to read a prefix-chained sequence of KV blocks, {@code ids[0..length)}
+     * root first; the reads themselves follow as {@link #recordAccess} calls in that order. Chain-aware policies
+     * learn from the structure (which blocks a reused prefix covers, which blocks extend it, which block ends the
+     * prompt); the default ignores it. The policy must not keep a reference to {@code ids}.
+     */
+    default void beginChain(final long[] ids, final int length, final long nowMillis)
+    {
+    }
+
+    /**
+     * Tells the policy that a scheduler expects the items of {@code hint} to be read from {@code hint.startAtMillis()}
+     * on. A hint-aware policy keeps such items (and prefetched ones) until they are read or the hint expires,
+     * within the hint's budget; the default ignores hints.
+     */
+    default void hint(final Hint hint, final long nowMillis)
+    {
+    }
+
+    /** Withdraws a hint given to {@link #hint} (cancelled, expired or done); unknown ids are ignored. */
+    default void cancelHint(final String hintId)
+    {
+    }
+
+    /**
      * Receives the ids a policy evicts.
      */
     @FunctionalInterface
