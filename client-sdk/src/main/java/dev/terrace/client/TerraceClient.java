@@ -60,9 +60,6 @@ import java.util.function.Supplier;
  */
 public final class TerraceClient implements AutoCloseable
 {
-    /** Bodies from this size on are sent with {@code Expect: 100-continue}, so a refused write costs no upload. */
-    static final long EXPECT_CONTINUE_THRESHOLD = 1024 * 1024;
-
     private static final String OCTET_STREAM = "application/octet-stream";
 
     private final List<String> endpoints;
@@ -70,7 +67,6 @@ public final class TerraceClient implements AutoCloseable
     private final Durability objectDurability;
     private final Durability blockDurability;
     private final int batchParallelism;
-    private final boolean expectContinue;
     private final HttpTransport transport;
     private final RequestRunner runner;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -82,7 +78,6 @@ public final class TerraceClient implements AutoCloseable
         this.objectDurability = builder.objectDurability;
         this.blockDurability = builder.blockDurability;
         this.batchParallelism = builder.batchParallelism;
-        this.expectContinue = builder.expectContinue;
         this.transport = new JdkHttpTransport(builder.connectTimeout, builder.executor, builder.verifyChecksums);
         final RetryPolicy policy = new RetryPolicy(builder.maxRetries,
             new Backoff(builder.backoffBase, builder.backoffMax, () -> ThreadLocalRandom.current().nextDouble()));
@@ -760,8 +755,7 @@ public final class TerraceClient implements AutoCloseable
             headers.put(TerraceHeaders.DURABILITY, durability.wireName());
         }
         final Duration timeout = effective.timeout() != null ? effective.timeout() : requestTimeout;
-        final boolean askFirst = expectContinue && body.length() >= EXPECT_CONTINUE_THRESHOLD;
-        return runner.run(new Call<>("PUT", target, headers, body, ResponseSink.bytes(), timeout, askFirst))
+        return runner.run(new Call<>("PUT", target, headers, body, ResponseSink.bytes(), timeout))
             .thenApply(response -> Json.putResult(response.status(), response.body()));
     }
 
@@ -783,7 +777,7 @@ public final class TerraceClient implements AutoCloseable
         final String method, final String target, final Map<String, String> headers, final RequestBody body,
         final ResponseSink<T> sink, final Duration timeout)
     {
-        return new Call<>(method, target, headers, body, sink, timeout, false);
+        return new Call<>(method, target, headers, body, sink, timeout);
     }
 
     private static <T> GetResult<T> result(final TransportResponse<T> response, final long contentLength)
@@ -959,7 +953,6 @@ public final class TerraceClient implements AutoCloseable
         private Executor executor;
         private int batchParallelism = 8;
         private boolean verifyChecksums = true;
-        private boolean expectContinue = true;
 
         private Builder()
         {
@@ -1063,16 +1056,6 @@ public final class TerraceClient implements AutoCloseable
         public Builder verifyChecksums(final boolean verifyChecksums)
         {
             this.verifyChecksums = verifyChecksums;
-            return this;
-        }
-
-        /**
-         * Send bodies of 1 MiB and more with {@code Expect: 100-continue}, so a write the node refuses (413, 507)
-         * is refused before its body is uploaded (default on).
-         */
-        public Builder expectContinue(final boolean expectContinue)
-        {
-            this.expectContinue = expectContinue;
             return this;
         }
 

@@ -99,7 +99,8 @@ public final class JdkHttpTransport implements HttpTransport
     {
         final HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri())
             .timeout(request.timeout())
-            .expectContinue(request.expectContinue())
+            // No Expect: 100-continue: the JDK 17 client hangs when the answer is a final status instead of 100
+            // (JDK-8286171). Without it, an early 413 or 507 still reaches the caller and ends the upload.
             .header("User-Agent", USER_AGENT)
             .method(request.method(), publisherFor(request.body()));
         request.headers().forEach(builder::header);

@@ -74,7 +74,6 @@ public final class RequestRunner
      * @param body           the body.
      * @param sink           where a 2xx body goes.
      * @param timeout        per-attempt timeout.
-     * @param expectContinue ask before sending the body.
      * @param <T>            what the sink makes of the body.
      */
     public record Call<T>(
@@ -83,8 +82,7 @@ public final class RequestRunner
         Map<String, String> headers,
         RequestBody body,
         ResponseSink<T> sink,
-        Duration timeout,
-        boolean expectContinue)
+        Duration timeout)
     {
         /** {@code METHOD target} for messages. */
         public String describe()
@@ -128,7 +126,7 @@ public final class RequestRunner
         try
         {
             sent = transport.exchange(new TransportRequest(call.method(), URI.create(endpoint + call.target()),
-                call.headers(), call.body(), call.timeout(), call.expectContinue()), call.sink());
+                call.headers(), call.body(), call.timeout()), call.sink());
         }
         catch (final RuntimeException ex)
         {

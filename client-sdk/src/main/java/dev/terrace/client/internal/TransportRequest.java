@@ -12,15 +12,13 @@ import java.util.Map;
  * @param headers        extra request headers (never {@code Content-Length}: the body's length gives it).
  * @param body           the body.
  * @param timeout        time allowed until the answer's headers arrive (an upload's time counts).
- * @param expectContinue ask the node to accept the request before the body is sent.
  */
 public record TransportRequest(
     String method,
     URI uri,
     Map<String, String> headers,
     RequestBody body,
-    Duration timeout,
-    boolean expectContinue)
+    Duration timeout)
 {
     public TransportRequest
     {
