@@ -1,0 +1,184 @@
+package dev.terrace.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The typed, validated settings of one node, read once from HOCON ({@code terrace.conf} defaults, then an optional
+ * file, then system properties and the given overrides). Invalid values fail at start with the key named.
+ */
+public final class NodeConfig
+{
+    private final Config config;
+
+    public final String nodeId;
+    public final Path dataDir;
+    public final String httpHost;
+    public final int httpPort;
+    public final String clusterHost;
+    public final int clusterPort;
+    public final int extentSize;
+    public final long memoryCapacity;
+    public final double memoryHighWatermark;
+    public final Path flashDir;
+    public final long flashCapacity;
+    public final boolean flashFsync;
+    public final long flashSegmentSize;
+    public final String capacityType;
+    public final Path capacityDir;
+    public final S3 s3;
+    public final long maxObjectSize;
+    public final long maxKvBlockSize;
+    public final String placementPolicy;
+    public final int ioThreads;
+
+    /** Settings of an S3-compatible capacity tier. */
+    public static final class S3
+    {
+        public final String endpoint;
+        public final String region;
+        public final String bucket;
+        public final String prefix;
+        public final String accessKey;
+        public final String secretKey;
+        public final boolean pathStyle;
+        public final long multipartThreshold;
+        public final long partSize;
+
+        S3(final Config c)
+        {
+            endpoint = c.getString("endpoint");
+            region = c.getString("region");
+            bucket = c.getString("bucket");
+            prefix = c.getString("prefix");
+            accessKey = c.getString("access-key");
+            secretKey = c.getString("secret-key");
+            pathStyle = c.getBoolean("path-style");
+            multipartThreshold = c.getBytes("multipart-threshold");
+            partSize = c.getBytes("part-size");
+        }
+    }
+
+    private NodeConfig(final Config config)
+    {
+        this.config = config;
+        final Config t = config.getConfig("terrace");
+        dataDir = Path.of(t.getString("data-dir")).toAbsolutePath().normalize();
+        httpHost = t.getString("http.host");
+        httpPort = t.getInt("http.port");
+        clusterHost = t.getString("cluster.host");
+        clusterPort = t.getInt("cluster.port");
+        final String id = t.getString("node.id");
+        nodeId = id.isEmpty() ? defaultNodeId(httpHost, httpPort) : id;
+        extentSize = intBytes(t, "extent-size");
+        memoryCapacity = t.getBytes("memory.capacity");
+        memoryHighWatermark = t.getDouble("memory.high-watermark");
+        flashDir = Path.of(t.getString("flash.dir")).toAbsolutePath().normalize();
+        flashCapacity = t.getBytes("flash.capacity");
+        flashFsync = t.getBoolean("flash.fsync");
+        flashSegmentSize = t.getBytes("flash.segment-size");
+        capacityType = t.getString("capacity.type");
+        capacityDir = Path.of(t.getString("capacity.dir")).toAbsolutePath().normalize();
+        s3 = new S3(t.getConfig("capacity.s3"));
+        maxObjectSize = t.getBytes("limits.max-object-size");
+        maxKvBlockSize = t.getBytes("limits.max-kv-block-size");
+        placementPolicy = t.getString("placement.policy");
+        ioThreads = t.getInt("io-threads");
+        validate();
+    }
+
+    /**
+     * Loads the settings.
+     *
+     * @param file      an optional HOCON file layered over the defaults (null for none).
+     * @param overrides key/value pairs that win over everything (for tests and the CLI).
+     */
+    public static NodeConfig load(final Path file, final Map<String, String> overrides)
+    {
+        Config layered = ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.systemProperties());
+        if (file != null)
+        {
+            if (!Files.isRegularFile(file))
+            {
+                throw new IllegalArgumentException("config file not found: " + file);
+            }
+            layered = layered.withFallback(ConfigFactory.parseFile(file.toFile()));
+        }
+        final Config resolved = layered
+            .withFallback(ConfigFactory.parseResources("terrace.conf"))
+            .withFallback(ConfigFactory.parseResources("pekko-node.conf"))
+            .withFallback(ConfigFactory.defaultReference())
+            .resolve();
+        try
+        {
+            return new NodeConfig(resolved);
+        }
+        catch (final ConfigException ex)
+        {
+            throw new IllegalArgumentException("invalid configuration: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The full resolved config, including the Pekko settings, for the actor system. */
+    public Config raw()
+    {
+        return config;
+    }
+
+    private void validate()
+    {
+        require(httpPort >= 0 && httpPort <= 65535, "terrace.http.port must be 0-65535");
+        require(clusterPort >= 0 && clusterPort <= 65535, "terrace.cluster.port must be 0-65535");
+        require(extentSize >= 4096 && extentSize <= 64 * 1024 * 1024, "terrace.extent-size must be 4KiB-64MiB");
+        require(memoryCapacity >= extentSize, "terrace.memory.capacity must hold at least one extent");
+        require(memoryHighWatermark > 0.1 && memoryHighWatermark <= 1.0, "terrace.memory.high-watermark must be in (0.1, 1]");
+        require(flashCapacity >= extentSize, "terrace.flash.capacity must hold at least one extent");
+        require(capacityType.equals("directory") || capacityType.equals("s3"),
+            "terrace.capacity.type must be 'directory' or 's3'");
+        if (capacityType.equals("s3"))
+        {
+            require(!s3.bucket.isEmpty(), "terrace.capacity.s3.bucket must be set when terrace.capacity.type = s3");
+        }
+        require(maxObjectSize > 0, "terrace.limits.max-object-size must be positive");
+        require(maxKvBlockSize > 0 && maxKvBlockSize <= Integer.MAX_VALUE - 64,
+            "terrace.limits.max-kv-block-size must be positive and below 2GiB");
+        require(ioThreads >= 1 && ioThreads <= 256, "terrace.io-threads must be 1-256");
+    }
+
+    private static void require(final boolean condition, final String message)
+    {
+        if (!condition)
+        {
+            throw new IllegalArgumentException("invalid configuration: " + message);
+        }
+    }
+
+    private static int intBytes(final Config c, final String key)
+    {
+        final long v = c.getBytes(key);
+        if (v > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("invalid configuration: " + key + " is too large");
+        }
+        return (int)v;
+    }
+
+    private static String defaultNodeId(final String host, final int port)
+    {
+        String hostName;
+        try
+        {
+            hostName = java.net.InetAddress.getLocalHost().getHostName();
+        }
+        catch (final java.net.UnknownHostException ex)
+        {
+            hostName = host;
+        }
+        return hostName + "-" + port;
+    }
+}

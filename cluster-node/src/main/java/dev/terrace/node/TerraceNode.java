@@ -1,0 +1,194 @@
+package dev.terrace.node;
+
+import dev.terrace.node.http.HttpApi;
+import dev.terrace.node.metrics.NodeMetrics;
+import dev.terrace.node.store.NodeStore;
+import dev.terrace.placement.PlacementPolicy;
+import dev.terrace.placement.Policies;
+import dev.terrace.tier.TierDriver;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+/**
+ * One running Terrace node: tiers, the node-local store, a Pekko Cluster member (a one-node cluster until seeds are
+ * given) and the HTTP API. Stopped through Pekko's {@link CoordinatedShutdown}: unbind HTTP, drain, flush memory to
+ * flash, close the tiers.
+ */
+public final class TerraceNode implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(TerraceNode.class);
+
+    private final NodeConfig config;
+    private final ActorSystem<Void> system;
+    private final NodeStore store;
+    private final ServerBinding binding;
+    private final ExecutorService io;
+    private final TierDriver[] tiers;
+
+    private TerraceNode(
+        final NodeConfig config,
+        final ActorSystem<Void> system,
+        final NodeStore store,
+        final ServerBinding binding,
+        final ExecutorService io,
+        final TierDriver[] tiers)
+    {
+        this.config = config;
+        this.system = system;
+        this.store = store;
+        this.binding = binding;
+        this.io = io;
+        this.tiers = tiers;
+    }
+
+    /** Starts a node and returns once it serves HTTP. */
+    public static TerraceNode start(final NodeConfig config)
+    {
+        final TierDriver memory = TierFactory.memory(config);
+        final TierDriver flash = TierFactory.flash(config);
+        final TierDriver capacity = TierFactory.capacity(config);
+        final TierDriver[] tiers = {memory, flash, capacity};
+        final BiFunction<Long, PlacementPolicy.EvictionListener, PlacementPolicy> policies =
+            (budget, listener) -> Policies.create(config.placementPolicy, budget, listener);
+        final NodeStore store;
+        try
+        {
+            store = new NodeStore(memory, flash, capacity, config.extentSize, config.memoryHighWatermark, policies,
+                config.dataDir.resolve("meta"));
+        }
+        catch (final RuntimeException ex)
+        {
+            closeAll(tiers);
+            throw ex;
+        }
+        final AtomicInteger threadIds = new AtomicInteger();
+        final ExecutorService io = Executors.newFixedThreadPool(config.ioThreads, r ->
+        {
+            final Thread t = new Thread(r, "terrace-io-" + threadIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        final ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "terrace", config.raw());
+        final Cluster cluster = Cluster.get(system);
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+
+        final NodeMetrics metrics = new NodeMetrics(store);
+        final String[] endpoint = {""};
+        final HttpApi api = new HttpApi(store, metrics, io, config.maxObjectSize, config.maxKvBlockSize,
+            () -> config.nodeId, () -> endpoint[0]);
+        final ServerBinding binding;
+        try
+        {
+            binding = Http.get(system).newServerAt(config.httpHost, config.httpPort).bind(api.route())
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        catch (final Exception ex)
+        {
+            system.terminate();
+            store.close();
+            closeAll(tiers);
+            io.shutdownNow();
+            throw new IllegalStateException("cannot bind HTTP on " + config.httpHost + ':' + config.httpPort + ": " +
+                (ex.getCause() != null ? ex.getCause().getMessage() : ex.getMessage()), ex);
+        }
+        final InetSocketAddress local = binding.localAddress();
+        endpoint[0] = "http://" + config.httpHost + ':' + local.getPort();
+        final TerraceNode node = new TerraceNode(config, system, store, binding, io, tiers);
+        node.registerShutdown();
+        return node;
+    }
+
+    /** The HTTP endpoint, e.g. {@code http://127.0.0.1:8080}. */
+    public String httpEndpoint()
+    {
+        return "http://" + config.httpHost + ':' + binding.localAddress().getPort();
+    }
+
+    public int httpPort()
+    {
+        return binding.localAddress().getPort();
+    }
+
+    public NodeConfig config()
+    {
+        return config;
+    }
+
+    public NodeStore store()
+    {
+        return store;
+    }
+
+    /** Completes when the node has shut down. */
+    public CompletableFuture<Done> whenTerminated()
+    {
+        return system.getWhenTerminated().toCompletableFuture();
+    }
+
+    /** Runs the coordinated shutdown and waits for it. */
+    @Override
+    public void close()
+    {
+        CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason()).toCompletableFuture().join();
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().join();
+    }
+
+    private void registerShutdown()
+    {
+        final CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "terrace-http-unbind",
+            () -> binding.unbind().thenApply(ignored -> Done.getInstance()));
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "terrace-http-drain",
+            () -> binding.terminate(Duration.ofSeconds(5)).thenApply(ignored -> Done.getInstance()));
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "terrace-store-close", () ->
+            CompletableFuture.supplyAsync(() ->
+            {
+                io.shutdown();
+                try
+                {
+                    io.awaitTermination(10, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                store.close();
+                closeAll(tiers);
+                LOG.info("node {} stopped", config.nodeId);
+                return Done.getInstance();
+            }));
+    }
+
+    private static void closeAll(final TierDriver[] tiers)
+    {
+        for (final TierDriver tier : tiers)
+        {
+            try
+            {
+                tier.close();
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("closing {} tier: {}", tier.kind().label(), ex.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.terrace.node.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code bin/terrace}: the operator's command line. Each subcommand is its own small class.
+ */
+@Command(
+    name = "terrace",
+    mixinStandardHelpOptions = true,
+    version = "terrace 0.1.0",
+    description = "Distributed tiered cache and data mover for AI workloads.",
+    subcommands = {NodeCommand.class, StatusCommand.class, SimulateCliCommand.class, CommandLine.HelpCommand.class})
+public final class TerraceCli
+{
+    public static void main(final String[] args)
+    {
+        final int code = new CommandLine(new TerraceCli()).execute(args);
+        if (code != 0 || !NodeCommand.RUNNING.get())
+        {
+            System.exit(code);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.terrace.node.http;
+
+import dev.terrace.node.metrics.NodeMetrics;
+import dev.terrace.node.store.NodeStore;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
+import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
+import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+
+/**
+ * The whole HTTP API of a node as one route: objects, KV blocks, node status, health and metrics, with JSON errors
+ * for everything unmatched and a request counter per route and status.
+ */
+public final class HttpApi
+{
+    private final ObjectRoutes objects;
+    private final KvRoutes kv;
+    private final NodeRoutes node;
+    private final NodeMetrics metrics;
+
+    public HttpApi(
+        final NodeStore store,
+        final NodeMetrics metrics,
+        final Executor io,
+        final long maxObjectSize,
+        final long maxKvBlockSize,
+        final Supplier<String> nodeId,
+        final Supplier<String> httpEndpoint)
+    {
+        final ItemHandlers items = new ItemHandlers(store, io, maxObjectSize, maxKvBlockSize);
+        this.objects = new ObjectRoutes(store, items);
+        this.kv = new KvRoutes(store, items);
+        this.node = new NodeRoutes(store, metrics, nodeId, httpEndpoint);
+        this.metrics = metrics;
+    }
+
+    public Route route()
+    {
+        final RejectionHandler rejections = RejectionHandler.newBuilder()
+            .handleNotFound(complete(HttpErrors.notFound("no such route")))
+            .build()
+            .mapRejectionResponse(response -> response.entity().getContentType().equals(
+                org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON)
+                ? response
+                : HttpErrors.error(response.status(), response.status().intValue() == 405
+                    ? "method_not_allowed" : "bad_request", response.status().reason()));
+        final ExceptionHandler exceptions = ExceptionHandler.newBuilder()
+            .match(IllegalArgumentException.class, ex -> complete(HttpErrors.badRequest("bad_request", ex.getMessage())))
+            .matchAny(ex -> complete(HttpErrors.fromThrowable(ex)))
+            .build();
+        return extractRequest(request ->
+        {
+            final String routeLabel = routeLabel(request.getUri().path());
+            return mapResponse(response ->
+            {
+                metrics.recordRequest(routeLabel, response.status().intValue());
+                return response;
+            }, () -> handleRejections(rejections, () -> handleExceptions(exceptions, () -> concat(
+                pathPrefix("v1", () -> concat(objects.route(), kv.route(), node.v1Route())),
+                node.rootRoute(),
+                complete(HttpErrors.notFound("no such route"))))));
+        });
+    }
+
+    private static String routeLabel(final String path)
+    {
+        if (path.startsWith("/v1/objects/"))
+        {
+            return "objects";
+        }
+        if (path.startsWith("/v1/kv/"))
+        {
+            return path.endsWith("/lookup") ? "kv_lookup" : "kv";
+        }
+        if (path.equals("/v1/node") || path.equals("/health") || path.equals("/metrics"))
+        {
+            return path.substring(path.lastIndexOf('/') + 1);
+        }
+        return "other";
+    }
+}
