@@ -39,17 +39,17 @@ public final class PlotWriter
     {
     }
 
+    /** One bar group: a Terrace measurement and its baseline (either may be absent). */
+    record Row(String category, Measurement subject, Measurement baseline)
+    {
+    }
+
     /** Writes the suite's plots into {@code dir} and returns their file names, in display order. */
     public static List<String> write(final Path dir, final SuiteResult result) throws IOException
     {
         System.setProperty("java.awt.headless", "true");
         final List<String> files = new ArrayList<>();
-        final Map<String, List<Measurement>> byChart = new LinkedHashMap<>();
-        for (final Measurement measurement : result.measurements())
-        {
-            byChart.computeIfAbsent(measurement.chart(), chart -> new ArrayList<>()).add(measurement);
-        }
-        for (final Map.Entry<String, List<Measurement>> chart : byChart.entrySet())
+        for (final Map.Entry<String, List<Row>> chart : rowsByChart(result).entrySet())
         {
             final String file = result.suite() + "-" + slug(chart.getKey()) + ".png";
             BitmapEncoder.saveBitmap(
@@ -68,18 +68,59 @@ public final class PlotWriter
         return files;
     }
 
-    static CategoryChart throughputChart(final String suite, final String chartName, final List<Measurement> measurements)
+    /**
+     * The bar groups of each chart: one per comparison (its subject's category, subject beside baseline; a baseline
+     * shared by several comparisons appears in each group), then any measurement no comparison uses, on its own.
+     */
+    static Map<String, List<Row>> rowsByChart(final SuiteResult result)
     {
-        final Set<String> categories = new LinkedHashSet<>();
+        final Map<String, List<Row>> byChart = new LinkedHashMap<>();
+        final Set<String> used = new LinkedHashSet<>();
+        for (final Comparison comparison : result.comparisons())
+        {
+            final Measurement subject = result.measurement(comparison.subjectId());
+            final Measurement baseline = result.measurement(comparison.baselineId());
+            if (subject == null)
+            {
+                continue;
+            }
+            byChart.computeIfAbsent(subject.chart(), chart -> new ArrayList<>())
+                .add(new Row(subject.category(), subject, baseline));
+            used.add(subject.id());
+            if (baseline != null)
+            {
+                used.add(baseline.id());
+            }
+        }
+        for (final Measurement measurement : result.measurements())
+        {
+            if (!used.contains(measurement.id()))
+            {
+                byChart.computeIfAbsent(measurement.chart(), chart -> new ArrayList<>()).add(new Row(
+                    measurement.category(), measurement.baseline() ? null : measurement,
+                    measurement.baseline() ? measurement : null));
+            }
+        }
+        return byChart;
+    }
+
+    static CategoryChart throughputChart(final String suite, final String chartName, final List<Row> rows)
+    {
         final Set<String> baselineLabels = new LinkedHashSet<>();
         final Set<String> subjectLabels = new LinkedHashSet<>();
-        for (final Measurement measurement : measurements)
+        final List<String> x = new ArrayList<>();
+        final List<Double> subjectValues = new ArrayList<>();
+        final List<Double> subjectErrors = new ArrayList<>();
+        final List<Double> baselineValues = new ArrayList<>();
+        final List<Double> baselineErrors = new ArrayList<>();
+        String unit = "";
+        for (final Row row : rows)
         {
-            categories.add(measurement.category());
-            (measurement.baseline() ? baselineLabels : subjectLabels).add(measurement.label());
+            x.add(row.category());
+            addValue(row.subject(), subjectValues, subjectErrors, subjectLabels);
+            addValue(row.baseline(), baselineValues, baselineErrors, baselineLabels);
+            unit = row.subject() != null ? row.subject().unit() : row.baseline().unit();
         }
-        final List<String> x = new ArrayList<>(categories);
-        final String unit = measurements.get(0).unit();
         final CategoryChart chart = new CategoryChartBuilder()
             .width(WIDTH).height(HEIGHT)
             .title(suite + ": " + chartName + " throughput vs baseline (median, whiskers to farthest iteration)")
@@ -93,27 +134,21 @@ public final class PlotWriter
         chart.getStyler().setLabelsRotation(0);
         chart.getStyler().setDecimalPattern("#,##0");
         chart.getStyler().setYAxisMin(0.0);
-        addThroughputSeries(chart, "Terrace: " + String.join(", ", subjectLabels), x, measurements, false);
-        addThroughputSeries(chart, "baseline: " + String.join(", ", baselineLabels), x, measurements, true);
+        chart.getStyler().setXAxisLabelRotation(rows.size() > 4 ? 10 : 0);
+        chart.addSeries("Terrace: " + String.join(", ", subjectLabels), x, subjectValues, subjectErrors);
+        chart.addSeries("baseline: " + String.join(", ", baselineLabels), x, baselineValues, baselineErrors);
         return chart;
     }
 
-    private static void addThroughputSeries(
-        final CategoryChart chart,
-        final String name,
-        final List<String> categories,
-        final List<Measurement> measurements,
-        final boolean baseline)
+    private static void addValue(
+        final Measurement measurement, final List<Double> values, final List<Double> errors, final Set<String> labels)
     {
-        final List<Double> values = new ArrayList<>();
-        final List<Double> errors = new ArrayList<>();
-        for (final String category : categories)
+        values.add(measurement == null ? 0.0 : measurement.median());
+        errors.add(measurement == null ? 0.0 : measurement.spread() * measurement.median());
+        if (measurement != null)
         {
-            final Measurement measurement = find(measurements, category, baseline);
-            values.add(measurement == null ? 0.0 : measurement.median());
-            errors.add(measurement == null ? 0.0 : measurement.spread() * measurement.median());
+            labels.add(measurement.label());
         }
-        chart.addSeries(name, categories, values, errors);
     }
 
     static CategoryChart ratioChart(final String suite, final List<Comparison> comparisons)
@@ -175,18 +210,6 @@ public final class PlotWriter
         chart.getStyler().setAntiAlias(true);
         chart.getStyler().setAvailableSpaceFill(0.7);
         chart.getStyler().setLegendBorderColor(Color.WHITE);
-    }
-
-    private static Measurement find(final List<Measurement> measurements, final String category, final boolean baseline)
-    {
-        for (final Measurement measurement : measurements)
-        {
-            if (measurement.category().equals(category) && measurement.baseline() == baseline)
-            {
-                return measurement;
-            }
-        }
-        return null;
     }
 
     static String slug(final String text)

@@ -20,22 +20,26 @@ import dev.terrace.tier.TierDriver;
  * Sequential write and read of a flash tier beside fio O_DIRECT on the same directory, interleaved iteration by
  * iteration (alternating which goes first) so that drift in a shared machine hits both sides alike.
  * <p>
- * Write: the tier stores {@code dataSetBytes} as consecutive extents of one size, then every file under its directory
- * is fsynced, so the figure covers bytes on disk as fio's {@code --end_fsync=1} does. Read: after dropping the page
+ * Write: the tier stores {@code dataSetBytes} as consecutive extents of one size, once with an fsync per put (the
+ * tier's default; on a smaller data set, since it is bound by the device's flush latency, not its bandwidth) and once
+ * without, then every file under its directory is fsynced, so both figures cover bytes on disk as fio's
+ * {@code --end_fsync=1} does. Reads use the tier written without fsync, which holds the full data set. Read: after dropping the page
  * cache (when possible), every extent is read back whole with {@code get}, and one byte of each is consumed; fio reads
  * the same number of bytes from the file its write job left.
  */
 final class FlashBench
 {
-    /** Opens the tier under test in a fresh directory. */
+    /** Opens the tier under test in a fresh directory, with or without an fsync per put. */
     @FunctionalInterface
     interface TierOpener
     {
-        TierDriver open(Path dir) throws Exception;
+        TierDriver open(Path dir, boolean fsyncEachPut) throws Exception;
     }
 
     /** Every iteration's figures for one extent size, MiB/s. */
-    record Figures(List<Double> tierWrite, List<Double> fioWrite, List<Double> tierRead, List<Double> fioRead)
+    record Figures(
+        List<Double> tierWriteFsync, List<Double> tierWriteNoFsync, List<Double> fioWrite,
+        List<Double> tierRead, List<Double> fioRead)
     {
     }
 
@@ -44,17 +48,19 @@ final class FlashBench
     private final BenchContext context;
     private final TierOpener opener;
     private final long dataSetBytes;
+    private final long fsyncDataSetBytes;
     private final int iterations;
     private final boolean dropCaches;
     private long consumed;
 
     FlashBench(
-        final BenchContext context, final TierOpener opener, final long dataSetBytes, final int iterations,
-        final boolean dropCaches)
+        final BenchContext context, final TierOpener opener, final long dataSetBytes, final long fsyncDataSetBytes,
+        final int iterations, final boolean dropCaches)
     {
         this.context = context;
         this.opener = opener;
         this.dataSetBytes = dataSetBytes;
+        this.fsyncDataSetBytes = Math.min(dataSetBytes, fsyncDataSetBytes);
         this.iterations = iterations;
         this.dropCaches = dropCaches;
     }
@@ -62,44 +68,57 @@ final class FlashBench
     /** Runs every iteration at one extent size. */
     Figures run(final int extentBytes) throws Exception
     {
-        final List<Double> tierWrite = new ArrayList<>();
-        final List<Double> fioWrite = new ArrayList<>();
-        final List<Double> tierRead = new ArrayList<>();
-        final List<Double> fioRead = new ArrayList<>();
+        final Figures figures = new Figures(
+            new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         final ByteBuffer[] sources = sourceBuffers(extentBytes);
         final String size = TiersSuite.sizeLabel(extentBytes);
         for (int i = 0; i < iterations; i++)
         {
+            final int iteration = i + 1;
             final Path iterationDir = context.scratchDir().resolve("flash-" + extentBytes + "-" + i);
-            final Path tierDir = Files.createDirectories(iterationDir.resolve("tier"));
+            final Path syncDir = Files.createDirectories(iterationDir.resolve("tier-fsync"));
+            final Path noSyncDir = Files.createDirectories(iterationDir.resolve("tier-no-fsync"));
             final Path fioFile = iterationDir.resolve("fio.dat");
-            final boolean tierFirst = i % 2 == 0;
-            final TierDriver tier = opener.open(tierDir);
-            try
+            try (TierDriver syncTier = opener.open(syncDir, true);
+                TierDriver noSyncTier = opener.open(noSyncDir, false))
             {
-                final int step = i + 1;
-                if (tierFirst)
-                {
-                    tierWrite.add(report("tier write", size, step, tierWrite(tier, tierDir, sources, extentBytes)));
-                    fioWrite.add(report("fio  write", size, step, fioWrite(fioFile)));
-                    tierRead.add(report("tier read ", size, step, tierRead(tier, extentBytes)));
-                    fioRead.add(report("fio  read ", size, step, fioRead(fioFile)));
-                }
-                else
-                {
-                    fioWrite.add(report("fio  write", size, step, fioWrite(fioFile)));
-                    tierWrite.add(report("tier write", size, step, tierWrite(tier, tierDir, sources, extentBytes)));
-                    fioRead.add(report("fio  read ", size, step, fioRead(fioFile)));
-                    tierRead.add(report("tier read ", size, step, tierRead(tier, extentBytes)));
-                }
+                // Rotate the order every iteration so that neither side always runs first (or last).
+                final List<Step> writes = List.of(
+                    () -> figures.tierWriteFsync().add(report("tier write, fsync each put", size, iteration,
+                        tierWrite(syncTier, syncDir, sources, extentBytes, fsyncDataSetBytes))),
+                    () -> figures.tierWriteNoFsync().add(report("tier write, fsync at end  ", size, iteration,
+                        tierWrite(noSyncTier, noSyncDir, sources, extentBytes, dataSetBytes))),
+                    () -> figures.fioWrite().add(report("fio  write                 ", size, iteration,
+                        fioWrite(fioFile))));
+                final List<Step> reads = List.of(
+                    () -> figures.tierRead().add(report("tier read                  ", size, iteration,
+                        tierRead(noSyncTier, extentBytes))),
+                    () -> figures.fioRead().add(report("fio  read                  ", size, iteration,
+                        fioRead(fioFile))));
+                runRotated(writes, i);
+                runRotated(reads, i);
             }
             finally
             {
-                tier.close();
                 deleteTree(iterationDir);
             }
         }
-        return new Figures(tierWrite, fioWrite, tierRead, fioRead);
+        return figures;
+    }
+
+    /** One timed step of an iteration. */
+    @FunctionalInterface
+    private interface Step
+    {
+        void run() throws Exception;
+    }
+
+    private static void runRotated(final List<Step> steps, final int rotation) throws Exception
+    {
+        for (int k = 0; k < steps.size(); k++)
+        {
+            steps.get((k + rotation) % steps.size()).run();
+        }
     }
 
     /** A sink for consumed bytes, so no read can be optimised away. */
@@ -116,9 +135,10 @@ final class FlashBench
     }
 
     private double tierWrite(
-        final TierDriver tier, final Path tierDir, final ByteBuffer[] sources, final int extentBytes) throws Exception
+        final TierDriver tier, final Path tierDir, final ByteBuffer[] sources, final int extentBytes, final long bytes)
+        throws Exception
     {
-        final long count = dataSetBytes / extentBytes;
+        final long count = bytes / extentBytes;
         final long start = System.nanoTime();
         for (long k = 0; k < count; k++)
         {

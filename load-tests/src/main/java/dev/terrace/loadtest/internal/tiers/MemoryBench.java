@@ -29,6 +29,7 @@ final class MemoryBench
     static final String[] FORK_JVM_ARGS = {"-Xms1g", "-Xmx1g", "-XX:MaxDirectMemorySize=3g", "-XX:+UseG1GC"};
 
     private final BenchContext context;
+    private final int rounds;
     private final int warmupIterations;
     private final int measurementIterations;
     private final TimeValue iterationTime;
@@ -36,18 +37,26 @@ final class MemoryBench
     MemoryBench(final BenchContext context)
     {
         this.context = context;
-        this.warmupIterations = context.quick() ? 2 : 4;
-        this.measurementIterations = context.quick() ? 3 : 8;
-        this.iterationTime = context.quick() ? TimeValue.milliseconds(500) : TimeValue.seconds(2);
+        this.rounds = context.quick() ? 1 : 3;
+        this.warmupIterations = context.quick() ? 2 : 3;
+        this.measurementIterations = context.quick() ? 3 : 4;
+        this.iterationTime = context.quick() ? TimeValue.milliseconds(500) : TimeValue.seconds(1);
+    }
+
+    /** How many times each benchmark is forked; rounds alternate Terrace and baseline so drift hits both. */
+    int rounds()
+    {
+        return rounds;
     }
 
     /** How the numbers were taken, for the report. */
     String method()
     {
         return String.format(Locale.ROOT,
-            "JMH throughput mode, 1 fork (%s), 1 thread, %d warm-up + %d measured iterations of %s; "
-                + "working set %d MiB of distinct extents cycled in order; every get copied into one reused direct buffer",
-            String.join(" ", FORK_JVM_ARGS), warmupIterations, measurementIterations, iterationTime,
+            "JMH throughput mode, %d round(s) alternating Terrace and baseline, each a fresh fork (%s) of 1 thread "
+                + "with %d warm-up + %d measured iterations of %s; working set %d MiB of distinct extents cycled in "
+                + "order; every get copied into one reused direct buffer",
+            rounds, String.join(" ", FORK_JVM_ARGS), warmupIterations, measurementIterations, iterationTime,
             MemoryTierBenchmark.WORKING_SET_BYTES >> 20);
     }
 
@@ -87,16 +96,22 @@ final class MemoryBench
         return mibPerSecond;
     }
 
-    /** Measures and wraps as a {@link Measurement}, printing one progress line. */
+    /** Wraps every round's iterations of one benchmark as a {@link Measurement}. */
     Measurement measurement(
-        final String id, final String category, final boolean baseline, final String label,
-        final String benchmarkMethod, final int extentBytes) throws RunnerException
+        final String id, final String category, final boolean baseline, final String label, final List<Double> values)
+    {
+        return Measurement.of(id, "memory", category, baseline, label, "MiB/s", values, method());
+    }
+
+    /** Measures one round of one benchmark, printing one progress line, and adds its iterations to {@code into}. */
+    void measureRound(
+        final int round, final String category, final String label, final String benchmarkMethod,
+        final int extentBytes, final List<Double> into) throws RunnerException
     {
         final List<Double> values = measure(benchmarkMethod, extentBytes);
-        final Measurement measurement = Measurement.of(id, "memory", category, baseline, label, "MiB/s", values,
-            method());
-        context.progress(String.format(Locale.ROOT, "memory %-14s %-28s %,10.0f MiB/s (±%.1f%%)",
-            category, label, measurement.median(), measurement.spread() * 100));
-        return measurement;
+        into.addAll(values);
+        final double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        context.progress(String.format(Locale.ROOT, "memory round %d/%d %-11s %-24s %,10.0f MiB/s",
+            round, rounds, category, label, Measurement.median(sorted)));
     }
 }
