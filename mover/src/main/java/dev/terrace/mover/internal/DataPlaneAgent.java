@@ -71,6 +71,8 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
     private static final int MAX_PENDING_REPLIES = 256;
     private static final int COMPLETED_RECEIPTS_REMEMBERED = 1024;
     private static final int CONTROL_BUFFER_LENGTH = 4096;
+    private static final long INBOUND_OPEN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+    private static final long INBOUND_OPEN_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final MoverContext ctx;
     private final Aeron aeron;
@@ -93,6 +95,9 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
     private long udpSubscriptionRegistrationId = NULL_VALUE;
     private long ipcSubscriptionRegistrationId = NULL_VALUE;
     private final ArrayList<CompletableFuture<Void>> inboundOpenWaiters = new ArrayList<>();
+    private boolean inboundOpening;
+    private long inboundOpenDeadlineNs;
+    private long inboundRetryAtNs;
     private volatile int udpPort;
 
     private final Map<String, PeerLink> links = new HashMap<>();
@@ -432,7 +437,10 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
         done.complete(null);
     }
 
-    /** Reopens the inbound subscriptions on the same port; runs on the agent thread. */
+    /**
+     * Reopens the inbound subscriptions on the same port; runs on the agent thread. The driver releases a closed UDP
+     * endpoint asynchronously, so binding it again is retried until a deadline.
+     */
     public void openInbound(final CompletableFuture<Void> done)
     {
         if (closed)
@@ -440,25 +448,13 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
             done.completeExceptionally(new MoverException(MoverErrorCode.CLOSED, "data plane closed"));
             return;
         }
-        try
-        {
-            if (ctx.udpEnabled() && null == udpSubscription && NULL_VALUE == udpSubscriptionRegistrationId)
-            {
-                udpSubscriptionRegistrationId = aeron.asyncAddSubscription(
-                    udpChannel(ctx.bindHost(), udpPort), ctx.streamId(), null, this::onUnavailableImage);
-            }
-            if (ctx.ipcEnabled() && null == ipcSubscription && NULL_VALUE == ipcSubscriptionRegistrationId)
-            {
-                ipcSubscriptionRegistrationId = aeron.asyncAddSubscription(
-                    ipcChannel(), ctx.streamId(), null, this::onUnavailableImage);
-            }
-        }
-        catch (final AeronException ex)
-        {
-            done.completeExceptionally(ex);
-            return;
-        }
         inboundOpenWaiters.add(done);
+        if (!inboundOpening)
+        {
+            inboundOpening = true;
+            inboundOpenDeadlineNs = nowNs + INBOUND_OPEN_TIMEOUT_NS;
+            inboundRetryAtNs = nowNs;
+        }
         pollPendingSubscriptions();
     }
 
@@ -1540,27 +1536,50 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
 
     private int pollPendingSubscriptions()
     {
+        if (!inboundOpening)
+        {
+            return 0;
+        }
         int work = 0;
         try
         {
-            if (NULL_VALUE != udpSubscriptionRegistrationId)
+            if (ctx.udpEnabled() && null == udpSubscription)
             {
-                final Subscription subscription = aeron.getSubscription(udpSubscriptionRegistrationId);
-                if (null != subscription)
+                if (NULL_VALUE == udpSubscriptionRegistrationId)
                 {
-                    udpSubscription = subscription;
-                    udpSubscriptionRegistrationId = NULL_VALUE;
-                    work++;
+                    if (nowNs - inboundRetryAtNs >= 0)
+                    {
+                        udpSubscriptionRegistrationId = aeron.asyncAddSubscription(
+                            udpChannel(ctx.bindHost(), udpPort), ctx.streamId(), null, this::onUnavailableImage);
+                        work++;
+                    }
+                }
+                else
+                {
+                    udpSubscription = aeron.getSubscription(udpSubscriptionRegistrationId);
+                    if (null != udpSubscription)
+                    {
+                        udpSubscriptionRegistrationId = NULL_VALUE;
+                        work++;
+                    }
                 }
             }
-            if (NULL_VALUE != ipcSubscriptionRegistrationId)
+            if (ctx.ipcEnabled() && null == ipcSubscription)
             {
-                final Subscription subscription = aeron.getSubscription(ipcSubscriptionRegistrationId);
-                if (null != subscription)
+                if (NULL_VALUE == ipcSubscriptionRegistrationId)
                 {
-                    ipcSubscription = subscription;
-                    ipcSubscriptionRegistrationId = NULL_VALUE;
+                    ipcSubscriptionRegistrationId = aeron.asyncAddSubscription(
+                        ipcChannel(), ctx.streamId(), null, this::onUnavailableImage);
                     work++;
+                }
+                else
+                {
+                    ipcSubscription = aeron.getSubscription(ipcSubscriptionRegistrationId);
+                    if (null != ipcSubscription)
+                    {
+                        ipcSubscriptionRegistrationId = NULL_VALUE;
+                        work++;
+                    }
                 }
             }
         }
@@ -1568,6 +1587,13 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
         {
             udpSubscriptionRegistrationId = NULL_VALUE;
             ipcSubscriptionRegistrationId = NULL_VALUE;
+            if (nowNs - inboundOpenDeadlineNs < 0)
+            {
+                // Typically "address already in use" while the driver still releases the old endpoint.
+                inboundRetryAtNs = nowNs + INBOUND_OPEN_RETRY_NS;
+                return 1;
+            }
+            inboundOpening = false;
             for (final CompletableFuture<Void> waiter : inboundOpenWaiters)
             {
                 waiter.completeExceptionally(ex);
@@ -1575,9 +1601,9 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
             inboundOpenWaiters.clear();
             return 1;
         }
-        if (!inboundOpenWaiters.isEmpty() && NULL_VALUE == udpSubscriptionRegistrationId &&
-            NULL_VALUE == ipcSubscriptionRegistrationId)
+        if ((!ctx.udpEnabled() || null != udpSubscription) && (!ctx.ipcEnabled() || null != ipcSubscription))
         {
+            inboundOpening = false;
             for (final CompletableFuture<Void> waiter : inboundOpenWaiters)
             {
                 waiter.complete(null);
