@@ -24,7 +24,7 @@ class LoadGeneratorTest
                     Thread.sleep(100);
                 }
             });
-        assertEquals(400, result.operations() + result.missed(), 2);
+        assertEquals(400, result.operations() + result.missed(), "every arrival is either run or counted as missed");
         assertEquals(0, result.errors());
         assertTrue(result.latency().getMaxValue() >= TimeUnit.MILLISECONDS.toNanos(95),
             "the stalled operation's latency: " + result.summary());
@@ -33,8 +33,10 @@ class LoadGeneratorTest
             TimeUnit.MILLISECONDS.toNanos(10), result.latency().getMaxValue());
         assertTrue(chargedForTheStall >= 50,
             chargedForTheStall + " operations charged for the stall: " + result.summary());
-        assertEquals(1, result.serviceTime().getCountBetweenValues(
-            TimeUnit.MILLISECONDS.toNanos(10), Long.MAX_VALUE / 2), "only one operation was itself slow");
+        // Only the stalled operation was itself slow (a few more may be descheduled on a busy machine).
+        final long slowService = result.serviceTime().getCountBetweenValues(
+            TimeUnit.MILLISECONDS.toNanos(10), result.serviceTime().getMaxValue());
+        assertTrue(slowService >= 1 && slowService <= 10, slowService + " slow operations: " + result.summary());
         assertTrue(result.serviceTime().getValueAtPercentile(50) < TimeUnit.MILLISECONDS.toNanos(5),
             "service time excludes the queueing: " + result.summary());
     }
