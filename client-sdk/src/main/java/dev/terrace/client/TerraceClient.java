@@ -56,7 +56,9 @@ import java.util.function.Supplier;
  * exponential backoff and jitter when the body can be sent again. Bodies are streamed: files and streams are never
  * loaded into memory, and reads into a file or stream never pass through a byte array.
  * <p>
- * Whole-object reads are checked against the CRC32C in the ETag. Thread-safe; share one client per process.
+ * Whole-object reads are checked against the CRC32C in the ETag. Arrays and buffers handed to a write are sent
+ * from where they are, not copied: leave them unchanged until the call (or its future) completes.
+ * Thread-safe; share one client per process.
  */
 public final class TerraceClient implements AutoCloseable
 {
