@@ -4,6 +4,7 @@ import dev.terrace.mover.internal.DataPlaneAgent;
 import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.exceptions.AeronException;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.IoUtil;
@@ -62,7 +63,7 @@ public final class DataPlane implements AutoCloseable
     private DataPlane(final MoverContext ctx)
     {
         this.ctx = ctx;
-        final ErrorHandler errorHandler = this::onError;
+        final ErrorHandler errorHandler = this::onAeronError;
         ExecutorService createdExecutor = null;
         MediaDriver createdDriver = null;
         Aeron createdAeron = null;
@@ -148,7 +149,7 @@ public final class DataPlane implements AutoCloseable
         this.localEndpoint = ctx.udpEnabled() ?
             MoverEndpoint.udp(ctx.advertisedHost(), agent.udpPort(), ctx.streamId()) : null;
         this.ipcEndpoint = ctx.ipcEnabled() ? MoverEndpoint.ipc(ctx.streamId()) : null;
-        this.runner = new AgentRunner(ctx.newIdleStrategy(), errorHandler, null, agent);
+        this.runner = new AgentRunner(ctx.newIdleStrategy(), this::onAgentError, null, agent);
         AgentRunner.startOnThread(runner, runnable ->
         {
             final Thread thread = new Thread(runnable, "terrace-mover");
@@ -380,10 +381,24 @@ public final class DataPlane implements AutoCloseable
         return true;
     }
 
-    private void onError(final Throwable error)
+    private void onAeronError(final Throwable error)
+    {
+        counters.aeronErrors.getAndIncrement();
+        if (error instanceof AeronException)
+        {
+            // Expected in operation (a peer gone, a port still held while rebinding): one line, no stack.
+            LOG.warn("aeron: {}", error.getMessage());
+        }
+        else
+        {
+            LOG.warn("aeron error", error);
+        }
+    }
+
+    private void onAgentError(final Throwable error)
     {
         counters.agentErrors.getAndIncrement();
-        LOG.warn("data plane error", error);
+        LOG.error("data plane agent error", error);
     }
 
     private static void deleteAeronDirectory(final MoverContext ctx)

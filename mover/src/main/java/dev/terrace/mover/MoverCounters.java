@@ -57,6 +57,8 @@ public final class MoverCounters
     public final AtomicLong storeFailures = new AtomicLong();
     /** Errors caught on the agent thread (the loop keeps running). */
     public final AtomicLong agentErrors = new AtomicLong();
+    /** Errors the media driver or the Aeron client reported (bind failures, unreachable peers). */
+    public final AtomicLong aeronErrors = new AtomicLong();
     /** Bytes of extents held now (gauge). */
     public final AtomicLong inFlightBytes = new AtomicLong();
 
@@ -117,6 +119,7 @@ public final class MoverCounters
         values.put("mover_read_failures_total", readFailures.get());
         values.put("mover_store_failures_total", storeFailures.get());
         values.put("mover_agent_errors_total", agentErrors.get());
+        values.put("mover_aeron_errors_total", aeronErrors.get());
         values.put("mover_in_flight_bytes", inFlightBytes.get());
         return values;
     }

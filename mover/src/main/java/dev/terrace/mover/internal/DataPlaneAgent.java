@@ -135,6 +135,7 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
     private long nextTimerNs;
     private long inFlightBytes;
     private int retiredCount;
+    private long sendRotation;
     private boolean closed;
 
     public DataPlaneAgent(
@@ -1128,51 +1129,76 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
         }
     }
 
+    /**
+     * Sends begin messages and chunks. The list is ordered by class, so higher classes go first; within a class the
+     * starting point rotates every duty cycle so that transfers sharing a class budget take turns.
+     */
     private int sendOutbound()
     {
         int work = 0;
-        for (int i = 0, size = outbound.size(); i < size; i++)
+        final int size = outbound.size();
+        sendRotation++;
+        int start = 0;
+        while (start < size)
         {
-            final OutboundTransfer t = outbound.get(i);
-            if (t.retired)
+            final TransferClass transferClass = outbound.get(start).transferClass;
+            int end = start + 1;
+            while (end < size && outbound.get(end).transferClass == transferClass)
             {
-                continue;
+                end++;
             }
-            switch (t.phase)
+            final int count = end - start;
+            final int first = (int)(sendRotation % count);
+            for (int j = 0; j < count; j++)
             {
-                case ADMISSION:
-                    if (t.ticket.isRunning())
-                    {
-                        t.phase = OutboundTransfer.Phase.BEGIN;
-                        work++;
-                    }
-                    break;
-
-                case BEGIN:
-                    if (t.link.isConnected() && sendBegin(t))
-                    {
-                        t.lastActivityNs = nowNs;
-                        if (t.role == OutboundTransfer.Role.PUSH)
-                        {
-                            t.phase = OutboundTransfer.Phase.AWAIT_BEGIN_ACK;
-                            t.resendAtNs = nowNs + resumeTimeoutNs;
-                        }
-                        else
-                        {
-                            t.phase = t.sendOffset == t.length ?
-                                OutboundTransfer.Phase.AWAIT_COMPLETE : OutboundTransfer.Phase.STREAMING;
-                        }
-                        work++;
-                    }
-                    break;
-
-                case STREAMING:
-                    work += streamChunks(t);
-                    break;
-
-                default:
-                    break;
+                final OutboundTransfer t = outbound.get(start + (first + j) % count);
+                if (!t.retired)
+                {
+                    work += sendOutbound(t);
+                }
             }
+            start = end;
+        }
+        return work;
+    }
+
+    private int sendOutbound(final OutboundTransfer t)
+    {
+        int work = 0;
+        switch (t.phase)
+        {
+            case ADMISSION:
+                if (t.ticket.isRunning())
+                {
+                    t.phase = OutboundTransfer.Phase.BEGIN;
+                    work++;
+                }
+                break;
+
+            case BEGIN:
+                if (t.link.isConnected() && sendBegin(t))
+                {
+                    t.lastActivityNs = nowNs;
+                    if (t.role == OutboundTransfer.Role.PUSH)
+                    {
+                        t.phase = OutboundTransfer.Phase.AWAIT_BEGIN_ACK;
+                        t.resendAtNs = nowNs + resumeTimeoutNs;
+                    }
+                    else
+                    {
+                        t.phase = t.sendOffset == t.length ?
+                            OutboundTransfer.Phase.AWAIT_COMPLETE : OutboundTransfer.Phase.STREAMING;
+                    }
+                    work++;
+                }
+                break;
+
+            case STREAMING:
+                work += streamChunks(t);
+                break;
+
+            default:
+                break;
         }
         return work;
     }
