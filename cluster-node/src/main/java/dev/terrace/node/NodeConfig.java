@@ -16,6 +16,7 @@ public final class NodeConfig
 {
     private final Config config;
 
+    /** The configured node id, or null to derive one from the host name and the bound HTTP port. */
     public final String nodeId;
     public final Path dataDir;
     public final String httpHost;
@@ -74,7 +75,7 @@ public final class NodeConfig
         clusterHost = t.getString("cluster.host");
         clusterPort = t.getInt("cluster.port");
         final String id = t.getString("node.id");
-        nodeId = id.isEmpty() ? defaultNodeId(httpHost, httpPort) : id;
+        nodeId = id.isEmpty() ? null : id;
         extentSize = intBytes(t, "extent-size");
         memoryCapacity = t.getBytes("memory.capacity");
         memoryHighWatermark = t.getDouble("memory.high-watermark");
@@ -168,7 +169,8 @@ public final class NodeConfig
         return (int)v;
     }
 
-    private static String defaultNodeId(final String host, final int port)
+    /** The id a node without a configured one uses: host name and bound HTTP port. */
+    public static String defaultNodeId(final String host, final int port)
     {
         String hostName;
         try

@@ -41,6 +41,7 @@ public final class TerraceNode implements AutoCloseable
     private final ServerBinding binding;
     private final ExecutorService io;
     private final TierDriver[] tiers;
+    private final String nodeId;
 
     private TerraceNode(
         final NodeConfig config,
@@ -48,8 +49,10 @@ public final class TerraceNode implements AutoCloseable
         final NodeStore store,
         final ServerBinding binding,
         final ExecutorService io,
-        final TierDriver[] tiers)
+        final TierDriver[] tiers,
+        final String nodeId)
     {
+        this.nodeId = nodeId;
         this.config = config;
         this.system = system;
         this.store = store;
@@ -91,8 +94,9 @@ public final class TerraceNode implements AutoCloseable
 
         final NodeMetrics metrics = new NodeMetrics(store);
         final String[] endpoint = {""};
+        final String[] nodeId = {config.nodeId};
         final HttpApi api = new HttpApi(store, metrics, io, config.maxObjectSize, config.maxKvBlockSize,
-            () -> config.nodeId, () -> endpoint[0]);
+            () -> nodeId[0], () -> endpoint[0]);
         final ServerBinding binding;
         try
         {
@@ -110,7 +114,11 @@ public final class TerraceNode implements AutoCloseable
         }
         final InetSocketAddress local = binding.localAddress();
         endpoint[0] = "http://" + config.httpHost + ':' + local.getPort();
-        final TerraceNode node = new TerraceNode(config, system, store, binding, io, tiers);
+        if (nodeId[0] == null)
+        {
+            nodeId[0] = NodeConfig.defaultNodeId(config.httpHost, local.getPort());
+        }
+        final TerraceNode node = new TerraceNode(config, system, store, binding, io, tiers, nodeId[0]);
         node.registerShutdown();
         return node;
     }
@@ -119,6 +127,12 @@ public final class TerraceNode implements AutoCloseable
     public String httpEndpoint()
     {
         return "http://" + config.httpHost + ':' + binding.localAddress().getPort();
+    }
+
+    /** This node's id (configured, or host name and HTTP port). */
+    public String nodeId()
+    {
+        return nodeId;
     }
 
     public int httpPort()
@@ -172,7 +186,7 @@ public final class TerraceNode implements AutoCloseable
                 }
                 store.close();
                 closeAll(tiers);
-                LOG.info("node {} stopped", config.nodeId);
+                LOG.info("node {} stopped", nodeId);
                 return Done.getInstance();
             }));
     }

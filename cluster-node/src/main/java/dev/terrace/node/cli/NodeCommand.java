@@ -73,7 +73,7 @@ final class NodeCommand implements Callable<Integer>
             return 1;
         }
         RUNNING.set(true);
-        System.out.printf("Terrace node %s listening on %s%n", config.nodeId, node.httpEndpoint());
+        System.out.printf("Terrace node %s listening on %s%n", node.nodeId(), node.httpEndpoint());
         System.out.printf("  memory tier   %s off-heap (placement policy %s)%n",
             Sizes.human(config.memoryCapacity), config.placementPolicy);
         System.out.printf("  flash tier    %s, up to %s%n", config.flashDir, Sizes.human(config.flashCapacity));

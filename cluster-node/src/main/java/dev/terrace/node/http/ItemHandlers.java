@@ -6,6 +6,7 @@ import dev.terrace.node.store.ItemMeta;
 import dev.terrace.node.store.NodeStore;
 import dev.terrace.protocol.Durability;
 import dev.terrace.protocol.TerraceHeaders;
+import dev.terrace.tier.TierKind;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
@@ -147,8 +148,12 @@ final class ItemHandlers
             headers.add(RawHeader.create(TerraceHeaders.DURABILITY, meta.durability().wireName()));
             if (headOnly)
             {
-                final String tier = Optional.ofNullable(store.residentTier(meta)).map(t -> t.label()).orElse("none");
-                headers.add(RawHeader.create(TerraceHeaders.TIER, tier));
+                final TierKind tier = store.residentTier(meta);
+                if (tier == null)
+                {
+                    return HttpErrors.notFound("cache-class data of " + describe(kind, container, name) + " was evicted");
+                }
+                headers.add(RawHeader.create(TerraceHeaders.TIER, tier.label()));
                 return HttpResponse.create().withStatus(StatusCodes.OK).addHeaders(headers)
                     .withEntity(meta.size() == 0 ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0])
                         : HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, meta.size(), Source.empty()));

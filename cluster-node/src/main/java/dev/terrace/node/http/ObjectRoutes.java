@@ -77,7 +77,8 @@ final class ObjectRoutes
 
     private Route list(final String bucket)
     {
-        return parameterOptional("prefix", prefix -> parameterOptional("limit", limitParam ->
+        return parameterOptional("prefix", prefix -> parameterOptional("start-after", startAfter ->
+            parameterOptional("limit", limitParam ->
         {
             final int limit;
             try
@@ -92,13 +93,13 @@ final class ObjectRoutes
             {
                 return complete(HttpErrors.badRequest("bad_request", "limit must be 1-" + MAX_LIST_LIMIT));
             }
-            return complete(listing(bucket, prefix, limit));
-        }));
+            return complete(listing(bucket, prefix, startAfter.orElse(null), limit));
+        })));
     }
 
-    private HttpResponse listing(final String bucket, final Optional<String> prefix, final int limit)
+    private HttpResponse listing(final String bucket, final Optional<String> prefix, final String startAfter, final int limit)
     {
-        final List<ItemMeta> metas = store.list(bucket, prefix.orElse(""), limit + 1);
+        final List<ItemMeta> metas = store.list(bucket, prefix.orElse(""), startAfter, limit + 1);
         final ObjectNode json = HttpErrors.JSON.createObjectNode();
         json.put("bucket", bucket).put("prefix", prefix.orElse(""));
         final ArrayNode objects = json.putArray("objects");
@@ -109,6 +110,10 @@ final class ObjectRoutes
                 .put("durability", meta.durability().wireName());
         }
         json.put("truncated", metas.size() > limit);
+        if (metas.size() > limit)
+        {
+            json.put("nextStartAfter", metas.get(limit - 1).name());
+        }
         return HttpResponse.create().withStatus(StatusCodes.OK)
             .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json.toString()));
     }

@@ -82,6 +82,25 @@ final class ExtentCapture extends InputStream
         }
     }
 
+    /**
+     * Reads the body's end-of-stream after the announced bytes, so the HTTP layer sees the request complete before
+     * the answer goes out (an answer sent earlier makes the server close the connection).
+     */
+    void awaitBodyEnd()
+    {
+        try
+        {
+            if (body.read() >= 0)
+            {
+                throw new StoreException(StoreException.Reason.TRUNCATED, "request body is longer than announced");
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new StoreException(StoreException.Reason.TRUNCATED, "request body failed at its end: " + ex.getMessage(), ex);
+        }
+    }
+
     int crc32c()
     {
         return (int)crc.getValue();

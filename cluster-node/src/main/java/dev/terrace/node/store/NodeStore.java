@@ -147,11 +147,13 @@ public final class NodeStore implements AutoCloseable
                 }
                 capture.rethrowIfBodyFailed();
                 capture.requireComplete();
+                capture.awaitBodyEnd();
             }
             else
             {
                 capture.onExtent((i, bytes) -> storeExtent(draft.extentKey(i), bytes, durability));
                 capture.drain();
+                capture.awaitBodyEnd();
             }
         }
         catch (final RuntimeException ex)
@@ -310,12 +312,17 @@ public final class NodeStore implements AutoCloseable
             "cache-class data of " + meta.indexKey() + " was evicted");
     }
 
-    /** The items of a bucket whose keys start with {@code prefix}, in key order, at most {@code limit}. */
-    public List<ItemMeta> list(final String bucket, final String prefix, final int limit)
+    /**
+     * The objects of a bucket whose keys start with {@code prefix} and sort after {@code startAfter} (null for none),
+     * in key order, at most {@code limit}.
+     */
+    public List<ItemMeta> list(final String bucket, final String prefix, final String startAfter, final int limit)
     {
         final String from = ItemMeta.indexKey(ItemKind.OBJECT, bucket, prefix);
+        final boolean resume = startAfter != null && startAfter.compareTo(prefix) >= 0;
+        final String first = resume ? ItemMeta.indexKey(ItemKind.OBJECT, bucket, startAfter) : from;
         final List<ItemMeta> result = new ArrayList<>();
-        for (final Map.Entry<String, ItemMeta> e : index.tailMap(from, true).entrySet())
+        for (final Map.Entry<String, ItemMeta> e : index.tailMap(first, !resume).entrySet())
         {
             if (!e.getKey().startsWith(from) || result.size() >= limit)
             {

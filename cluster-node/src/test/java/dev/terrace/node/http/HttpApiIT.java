@@ -127,6 +127,15 @@ class HttpApiIT
         assertEquals(2, listing.path("objects").size(), listing::toString);
         assertEquals("2026/cat one.bin", listing.path("objects").get(0).path("key").asText());
         assertEquals("2026/dog.bin", listing.path("objects").get(1).path("key").asText());
+        final JsonNode page1 = JSON.readTree(send(at("/v1/objects/photos?prefix=2026/&limit=1").GET()).body());
+        assertTrue(page1.path("truncated").asBoolean(), page1::toString);
+        assertEquals("2026/cat one.bin", page1.path("nextStartAfter").asText());
+        final JsonNode page2 = JSON.readTree(send(at("/v1/objects/photos?prefix=2026/&limit=1&start-after=" +
+            java.net.URLEncoder.encode(page1.path("nextStartAfter").asText(), StandardCharsets.UTF_8)
+                .replace("+", "%20")).GET()).body());
+        assertEquals(1, page2.path("objects").size(), page2::toString);
+        assertEquals("2026/dog.bin", page2.path("objects").get(0).path("key").asText());
+        assertFalse(page2.path("truncated").asBoolean());
         final HttpResponse<byte[]> empty = send(at("/v1/objects/photos/2025/old.bin").GET());
         assertEquals(200, empty.statusCode());
         assertEquals(0, empty.body().length);

@@ -93,6 +93,7 @@ public final class NodeProcess implements AutoCloseable
         catch (final Exception ex)
         {
             process.destroyForcibly().waitFor();
+            pump.join(10_000);
             throw new IllegalStateException("node did not start: " + ex.getMessage() + "; log: " +
                 (Files.exists(log) ? Files.readString(log) : "(none)"), ex);
         }
