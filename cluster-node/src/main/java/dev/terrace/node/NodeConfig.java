@@ -50,6 +50,7 @@ public final class NodeConfig
         public final boolean pathStyle;
         public final long multipartThreshold;
         public final long partSize;
+        public final boolean createBucket;
 
         S3(final Config c)
         {
@@ -62,6 +63,7 @@ public final class NodeConfig
             pathStyle = c.getBoolean("path-style");
             multipartThreshold = c.getBytes("multipart-threshold");
             partSize = c.getBytes("part-size");
+            createBucket = c.getBoolean("create-bucket");
         }
     }
 
