@@ -75,6 +75,10 @@ public final class FlashTier implements TierDriver
     private static final String LOCK_FILE = "LOCK";
     private static final int MAX_READ_ATTEMPTS = 16;
     private static final int STREAM_CHUNK = 1024 * 1024;
+    /** Largest value a thread keeps a scratch buffer for (a default extent plus room). */
+    private static final int MAX_SCRATCH = 4 * 1024 * 1024 + 64 * 1024;
+    private static final ThreadLocal<ByteBuffer> HEAD_BUFFER = new ThreadLocal<>();
+    private static final ThreadLocal<ByteBuffer> SCRATCH_BUFFER = new ThreadLocal<>();
 
     private final Context context;
     private final Path directory;
@@ -288,7 +292,6 @@ public final class FlashTier implements TierDriver
         Ranges.check(offset, length);
         checkOpen();
         Keys.require(key);
-        ByteBuffer record = null;
         for (int attempt = 0; attempt < MAX_READ_ATTEMPTS; attempt++)
         {
             final IndexEntry entry = index.get(key);
@@ -297,26 +300,70 @@ public final class FlashTier implements TierDriver
                 counters.miss();
                 return null;
             }
-            final int recordLength = entry.recordLength();
-            if (record == null || record.capacity() != recordLength)
+            final int count = (int)Ranges.count(entry.valueLength, offset, length);
+            final ByteBuffer result = ByteBuffer.allocateDirect(count);
+            if (count == entry.valueLength)
             {
-                record = ByteBuffer.allocateDirect(recordLength);
+                // The value goes straight into the buffer the caller gets.
+                if (!readValue(key, entry, result))
+                {
+                    continue;
+                }
             }
-            record.clear();
-            if (!read(entry.segment, record, entry.offset, key))
+            else
             {
-                continue;
+                final ByteBuffer value = scratch((int)entry.valueLength);
+                if (!readValue(key, entry, value))
+                {
+                    continue;
+                }
+                result.put(0, value, count == 0 ? 0 : (int)offset, count);
             }
-            if (!verify(record, entry))
-            {
-                dropCorrupt(key, entry);
-                throw new TierException("flash record for " + key + " in " + entry.segment.path() + " at offset " +
-                    entry.offset + " failed its checksum; it was dropped");
-            }
-            final long count = Ranges.count(entry.valueLength, offset, length);
-            final long valueStart = FlashRecord.HEADER_LENGTH + entry.keyLength;
             counters.hit(count);
-            return record.slice((int)(valueStart + (count == 0 ? 0 : offset)), (int)count).asReadOnlyBuffer();
+            return result.clear().asReadOnlyBuffer();
+        }
+        throw new TierException("flash record for " + key + " kept moving under compaction; giving up");
+    }
+
+    /**
+     * Reads straight into {@code destination}: a whole-value read costs two positional reads and no allocation; a
+     * partial one reads the value into a per-thread scratch buffer first, because the checksum covers the whole value.
+     */
+    @Override
+    public long read(final String key, final long offset, final ByteBuffer destination) throws TierException
+    {
+        Ranges.check(offset, 0);
+        checkOpen();
+        Keys.require(key);
+        for (int attempt = 0; attempt < MAX_READ_ATTEMPTS; attempt++)
+        {
+            final IndexEntry entry = index.get(key);
+            if (entry == null || entry.tombstone)
+            {
+                counters.miss();
+                return -1;
+            }
+            final int count = (int)Ranges.count(entry.valueLength, offset, destination.remaining());
+            final int position = destination.position();
+            if (count == entry.valueLength)
+            {
+                if (!readValue(key, entry, destination.slice(position, count)))
+                {
+                    continue;
+                }
+            }
+            else
+            {
+                final ByteBuffer value = scratch((int)entry.valueLength);
+                if (!readValue(key, entry, value))
+                {
+                    continue;
+                }
+                destination.put(position, value, count == 0 ? 0 : (int)offset, count);
+            }
+            destination.position(position + count);
+            counters.hit(count);
+            return count;
         }
         throw new TierException("flash record for " + key + " kept moving under compaction; giving up");
     }
@@ -824,6 +871,76 @@ public final class FlashTier implements TierDriver
     // Reading
 
     /**
+     * Reads the header and key of {@code entry} into a per-thread buffer and its whole value into {@code value}
+     * (exactly {@code entry.valueLength} bytes from index 0), then verifies both checksums. Returns false when the
+     * record moved under the read (look again); throws after dropping the record when it is corrupt.
+     */
+    private boolean readValue(final String key, final IndexEntry entry, final ByteBuffer value) throws TierException
+    {
+        final int headLength = FlashRecord.HEADER_LENGTH + entry.keyLength;
+        final ByteBuffer head = headBuffer(headLength);
+        value.clear().limit((int)entry.valueLength);
+        if (!read(entry.segment, head, entry.offset, key) ||
+            !read(entry.segment, value, entry.offset + headLength, key))
+        {
+            return false;
+        }
+        if (head.hasRemaining() || value.hasRemaining() || !verifyHeader(head, entry))
+        {
+            return corrupt(key, entry);
+        }
+        final CRC32C crc = new CRC32C();
+        crc.update(head.slice(0, FlashRecord.BODY_CRC_HEADER_BYTES));
+        crc.update(head.slice(FlashRecord.HEADER_LENGTH, entry.keyLength));
+        crc.update(value.flip());
+        value.rewind();
+        if ((int)crc.getValue() != FlashRecord.bodyCrc(head))
+        {
+            return corrupt(key, entry);
+        }
+        return true;
+    }
+
+    private boolean corrupt(final String key, final IndexEntry entry) throws TierException
+    {
+        dropCorrupt(key, entry);
+        throw new TierException("flash record for " + key + " in " + entry.segment.path() + " at offset " +
+            entry.offset + " failed its checksum; it was dropped");
+    }
+
+    /** A per-thread direct buffer for a record's header and key, positioned at 0 with {@code length} remaining. */
+    private static ByteBuffer headBuffer(final int length)
+    {
+        ByteBuffer head = HEAD_BUFFER.get();
+        if (head == null || head.capacity() < length)
+        {
+            head = ByteBuffer.allocateDirect(Math.max(length, 1024)).order(ByteOrder.LITTLE_ENDIAN);
+            HEAD_BUFFER.set(head);
+        }
+        head.clear().limit(length);
+        return head;
+    }
+
+    /**
+     * A direct buffer of at least {@code length} bytes for a value that is read only to be checked and copied from.
+     * Buffers up to {@link #MAX_SCRATCH} are kept per thread; larger ones are allocated for the one read.
+     */
+    private static ByteBuffer scratch(final int length)
+    {
+        if (length > MAX_SCRATCH)
+        {
+            return ByteBuffer.allocateDirect(length);
+        }
+        ByteBuffer scratch = SCRATCH_BUFFER.get();
+        if (scratch == null || scratch.capacity() < length)
+        {
+            scratch = ByteBuffer.allocateDirect(Math.max(length, 64 * 1024));
+            SCRATCH_BUFFER.set(scratch);
+        }
+        return scratch;
+    }
+
+    /**
      * Reads {@code buffer.remaining()} bytes at {@code position} of the segment. Returns false when the segment went
      * away under the read (compaction moved the record): the caller looks the key up again.
      */
@@ -865,23 +982,26 @@ public final class FlashTier implements TierDriver
     /** Whether {@code record} (header, key, value; read from the entry's place) is intact and is the entry's. */
     private static boolean verify(final ByteBuffer record, final IndexEntry entry)
     {
-        if (record.position() != record.limit())
+        if (record.position() != record.limit() || !verifyHeader(record, entry))
         {
             return false;
         }
         final ByteBuffer header = record.slice(0, FlashRecord.HEADER_LENGTH);
-        if (!FlashRecord.isValidHeader(header, entry.segment.id(), entry.offset) ||
-            FlashRecord.keyLength(header) != entry.keyLength ||
-            FlashRecord.valueLength(header) != entry.valueLength ||
-            FlashRecord.sequence(header) != entry.sequence ||
-            ((FlashRecord.flags(header) & FlashRecord.FLAG_TOMBSTONE) != 0) != entry.tombstone)
-        {
-            return false;
-        }
         final CRC32C crc = new CRC32C();
         crc.update(record.slice(0, FlashRecord.BODY_CRC_HEADER_BYTES));
         crc.update(record.slice(FlashRecord.HEADER_LENGTH, (int)(entry.keyLength + entry.valueLength)));
         return (int)crc.getValue() == FlashRecord.bodyCrc(header);
+    }
+
+    /** Whether the header at index 0 of {@code buffer} is intact and describes exactly {@code entry}'s record. */
+    private static boolean verifyHeader(final ByteBuffer buffer, final IndexEntry entry)
+    {
+        final ByteBuffer header = buffer.slice(0, FlashRecord.HEADER_LENGTH);
+        return FlashRecord.isValidHeader(header, entry.segment.id(), entry.offset) &&
+            FlashRecord.keyLength(header) == entry.keyLength &&
+            FlashRecord.valueLength(header) == entry.valueLength &&
+            FlashRecord.sequence(header) == entry.sequence &&
+            ((FlashRecord.flags(header) & FlashRecord.FLAG_TOMBSTONE) != 0) == entry.tombstone;
     }
 
     /**

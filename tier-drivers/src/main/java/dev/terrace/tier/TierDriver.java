@@ -51,6 +51,26 @@ public interface TierDriver extends AutoCloseable
     ByteBuffer get(String key, long offset, long length) throws TierException;
 
     /**
+     * Copies bytes {@code [offset, offset + destination.remaining())} of the value under {@code key} (cut at the end of
+     * the value) into {@code destination}, advancing its position; the hot-path alternative to {@link #get} for callers
+     * that own their buffers (transfer buffers, benchmarks), since it lets a driver read without allocating. The same
+     * checksum guarantees hold: on corruption nothing is claimed to be read and a {@link TierException} is thrown.
+     *
+     * @return the number of bytes copied, or {@code -1} when the key is absent.
+     */
+    default long read(final String key, final long offset, final ByteBuffer destination) throws TierException
+    {
+        final ByteBuffer bytes = get(key, offset, destination.remaining());
+        if (bytes == null)
+        {
+            return -1;
+        }
+        final int count = bytes.remaining();
+        destination.put(bytes);
+        return count;
+    }
+
+    /**
      * Opens a stream over bytes {@code [offset, offset + length)} of the value, or returns {@code null} when absent.
      * Used for values too large for one buffer. {@code length} of {@code -1} means "to the end".
      */

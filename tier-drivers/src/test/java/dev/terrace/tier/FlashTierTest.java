@@ -123,6 +123,24 @@ class FlashTierTest
     }
 
     @Test
+    void readIntoABufferAlsoRefusesACorruptRecord() throws Exception
+    {
+        final byte[] damaged = randomBytes(8000, 3);
+        try (FlashTier tier = open())
+        {
+            tier.put("a", ByteBuffer.wrap(damaged));
+            final FlashSegmentFiles.Location location = FlashSegmentFiles.find(directory, damaged);
+            FlashSegmentFiles.flipBit(location.file(), location.offset() + 7000);
+
+            final ByteBuffer destination = ByteBuffer.allocateDirect(8000);
+            assertThrows(TierException.class, () -> tier.read("a", 0, destination));
+            assertEquals(0, destination.position(), "nothing is claimed to be read");
+            assertEquals(1, tier.stats().corruptions());
+            assertEquals(-1, tier.read("a", 0, destination));
+        }
+    }
+
+    @Test
     void aBitFlipFoundWhenOpeningDropsOnlyThatRecord() throws Exception
     {
         final byte[] damaged = randomBytes(3000, 11);

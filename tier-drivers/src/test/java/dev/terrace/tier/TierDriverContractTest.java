@@ -150,6 +150,30 @@ public abstract class TierDriverContractTest
     }
 
     @Test
+    void readCopiesIntoTheCallersBuffer() throws Exception
+    {
+        final byte[] value = randomBytes(50_000, 15);
+        driver.put("into", ByteBuffer.wrap(value));
+
+        final ByteBuffer whole = ByteBuffer.allocateDirect(60_000);
+        whole.position(7);
+        assertEquals(value.length, driver.read("into", 0, whole));
+        assertEquals(7 + value.length, whole.position());
+        assertBytes(value, whole.flip().position(7));
+
+        final ByteBuffer window = ByteBuffer.allocate(500);
+        assertEquals(500, driver.read("into", 1000, window));
+        assertBytes(slice(value, 1000, 500), window.flip());
+
+        final ByteBuffer tail = ByteBuffer.allocateDirect(1000);
+        assertEquals(200, driver.read("into", 49_800, tail));
+        assertBytes(slice(value, 49_800, 200), tail.flip());
+
+        assertEquals(0, driver.read("into", 50_000, ByteBuffer.allocate(10)));
+        assertEquals(-1, driver.read("absent", 0, ByteBuffer.allocate(10)));
+    }
+
+    @Test
     void openStreamReadsWholeAndRangedValues() throws Exception
     {
         final byte[] value = randomBytes(300_000, 6);

@@ -33,6 +33,7 @@ public final class Segment
     private volatile long size;
     private volatile boolean sealed;
     private volatile boolean deleted;
+    private volatile boolean closed;
 
     private Segment(final long id, final Path path, final FileChannel channel, final long size)
     {
@@ -110,11 +111,11 @@ public final class Segment
 
     /**
      * Replaces {@code failed} with a freshly opened channel unless another thread already did, or the segment was
-     * deleted (then the caller must look its key up again).
+     * deleted or closed (then the caller must look its key up again, or give up).
      */
     public synchronized FileChannel reopen(final FileChannel failed) throws IOException
     {
-        if (deleted)
+        if (deleted || closed)
         {
             throw new ClosedChannelException();
         }
@@ -197,9 +198,10 @@ public final class Segment
         }
     }
 
-    /** Closes the channel (readers that still hold it get a ClosedChannelException and look again). */
+    /** Closes the channel for good (readers that still hold it get a ClosedChannelException and look again). */
     public synchronized void close()
     {
+        closed = true;
         try
         {
             channel.close();
