@@ -1,10 +1,9 @@
 package dev.terrace.placement;
 
-import dev.terrace.placement.internal.EntryTable;
-import dev.terrace.placement.internal.FrequencySketch;
-import dev.terrace.placement.internal.GhostQueue;
+import dev.terrace.placement.internal.Hashing;
 import dev.terrace.placement.internal.LongIntHashMap;
-import dev.terrace.placement.internal.SlotList;
+import dev.terrace.placement.internal.PredictiveCore;
+import dev.terrace.placement.internal.PredictiveCore.Mode;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -12,63 +11,62 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 
 /**
- * The node's default policy: S3-FIFO-like queues plus what it learns from KV chains (which kinds of new blocks come
- * back) and from scheduler hints (hinted blocks are kept until read). Not thread-safe.
+ * The node's default policy. It learns from the access stream and from scheduler hints:
+ * <ul>
+ *   <li><b>KV chains.</b> Given each request's chain ({@link #beginChain}), it classifies every new block (part of an
+ *   entirely new chain, by length; an extension behind a reused prefix; the chain's last, usually partial, block)
+ *   and learns per class how often new blocks come back. Classes that rarely return (on the Mooncake trace: last
+ *   blocks and extensions, about 2-9% against 42% on average) go to a small queue that is evicted first, so they
+ *   never push out blocks of reused prefixes.</li>
+ *   <li><b>One-hit wonders, recency and frequency.</b> New blocks wait in a FIFO probation queue; those hit there or
+ *   remembered by a ghost queue when they come back enter the main queue (CLOCK with a 2-bit counter), as in
+ *   S3-FIFO (Yang et al., SOSP 2023).</li>
+ *   <li><b>Workload shape.</b> Three modes of the same queues ({@link Mode}): ADAPTIVE (ARC-style adaptive probation
+ *   share, for recency-heavy prefix reuse), FREQUENCY (W-TinyLFU's admission filter, for training epochs and scans
+ *   larger than the cache) and RECENCY (LRU, for interleaved live conversations). The policy picks the mode online
+ *   by miniature simulation (Waldspurger et al., "Cache Modeling and Optimization using Miniature Simulations",
+ *   USENIX ATC 2017): one scaled-down copy per mode replays a hash-sampled subset of the ids at a proportionally
+ *   scaled capacity, and the real cache follows the copy with the most hits over recent periods.</li>
+ *   <li><b>Hints.</b> Items of an active {@link Hint} stay in a protected queue (up to 80% of the capacity, the
+ *   latest-announced evicted first) until the hint is cancelled or expires, so prefetched data survives until it is
+ *   read; a {@link PrefetchPlanner} decides what to stage.</li>
+ * </ul>
+ * Per-access cost is amortized O(1) (the miniatures see 1/R of the accesses, R chosen so that each holds about a
+ * thousand items). No clock of its own: hint expiry uses the times passed in. Not thread-safe.
  */
 public final class PredictivePolicy implements PlacementPolicy
 {
     /** Name in config and reports. */
     public static final String NAME = "predictive";
 
-    static final byte DOOMED = 1;
-    static final byte PROBATION = 2;
-    static final byte MAIN = 3;
-    static final byte HINTED = 4;
+    /** Most of the capacity that hinted items may hold. */
+    static final double HINT_SHARE = 0.8;
 
-    static final int CLASS_UNCHAINED = 0;
-    static final int CLASS_FRESH_BODY = 1; // 1..7 by log2 chain length
-    static final int CLASS_FRESH_TAIL = 8;
-    static final int CLASS_EXTENSION = 9;
-    static final int CLASS_EXTENSION_TAIL = 10;
-    static final int CLASS_KNOWN = 11;
-    static final int CLASSES = 12;
-
-    private static final int MAX_FREQUENCY = 3;
-
-    /** Tunables (package-private for experiments). */
-    static final class Tuning
-    {
-        double probationShare = 0.10;
-        double doomedShare = 0.01;
-        double doomRelative = 0.34;
-        double ghostFactor = 1.0;
-        boolean mainLru = false;
-        boolean frequencyFilter = false;
-        boolean chainAware = true;
-        double hintShare = 0.8;
-        int minSamples = 64;
-    }
+    private static final int WARMUP_ACCESSES = 256;
+    private static final int MINIATURE_ENTRIES = 1024;
+    private static final int MAX_SAMPLING_RATIO = 64;
+    // A switch needs the other mode's miniature to lead by 5% over roughly the last ten periods: modes that score
+    // alike flip-flop otherwise, and every switch disturbs the resident set.
+    private static final double SWITCH_MARGIN = 0.05;
+    private static final double SCORE_DECAY = 0.9;
+    // LRU with learned doomed classes: never worse than LRU on recency-friendly streams while the miniatures learn.
+    private static final Mode INITIAL_MODE = Mode.RECENCY;
 
     private final long capacity;
     private final EvictionListener listener;
-    private final Tuning tuning;
-    private final EntryTable table;
-    private final SlotList doomed;
-    private final SlotList probation;
-    private final SlotList main;
-    private final SlotList hinted;
-    private final GhostQueue ghost;
-    private final FrequencySketch sketch;
-    private final double[] inserts = new double[CLASSES];
-    private final double[] returns = new double[CLASSES];
-    private double freshInserts;
-    private double freshReturns;
-    private long insertsSinceDecay;
+    private final PredictiveCore core;
+    private final Mode[] modes = Mode.values();
 
-    private long[] chainIds = new long[64];
-    private byte[] chainClasses = new byte[64];
-    private int chainLength;
-    private int chainCursor;
+    private PredictiveCore[] miniatures;
+    private long samplingRatio;
+    private long[] periodHits;
+    private double[] scores;
+    private long period;
+    private long sampledInPeriod;
+    private long accesses;
+    private double accessedWeight;
+    private long[] sampledChain = new long[64];
+    private boolean fixedMode;
 
     private final LongIntHashMap hintCounts = new LongIntHashMap(64);
     private final Map<String, Hint> hints = new HashMap<>();
@@ -81,22 +79,19 @@ public final class PredictivePolicy implements PlacementPolicy
      */
     public PredictivePolicy(final long capacity, final EvictionListener listener)
     {
-        this(capacity, listener, new Tuning());
-    }
-
-    PredictivePolicy(final long capacity, final EvictionListener listener, final Tuning tuning)
-    {
         this.capacity = Policies.requirePositive(capacity);
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.tuning = tuning;
-        final int expected = Policies.expectedEntries(capacity);
-        this.table = new EntryTable(expected);
-        this.doomed = new SlotList(table);
-        this.probation = new SlotList(table);
-        this.main = new SlotList(table);
-        this.hinted = new SlotList(table);
-        this.ghost = new GhostQueue((int)Math.max(64, expected * tuning.ghostFactor));
-        this.sketch = new FrequencySketch(expected);
+        this.core = new PredictiveCore(capacity, Policies.expectedEntries(capacity), listener);
+        this.core.mode(INITIAL_MODE);
+    }
+
+    /** A policy that stays in {@code mode} (no miniature simulations), for comparisons. */
+    static PredictivePolicy fixed(final long capacity, final EvictionListener listener, final Mode mode)
+    {
+        final PredictivePolicy policy = new PredictivePolicy(capacity, listener);
+        policy.fixedMode = true;
+        policy.core.mode(mode);
+        return policy;
     }
 
     @Override
@@ -105,45 +100,35 @@ public final class PredictivePolicy implements PlacementPolicy
         return NAME;
     }
 
+    /** The mode the resident set is currently managed in. */
+    public Mode mode()
+    {
+        return core.mode();
+    }
+
     @Override
     public void beginChain(final long[] ids, final int length, final long nowMillis)
     {
-        if (!tuning.chainAware)
+        core.beginChain(ids, length);
+        if (miniatures != null)
         {
-            return;
-        }
-        if (chainIds.length < length)
-        {
-            final int n = Math.max(length, chainIds.length * 2);
-            chainIds = new long[n];
-            chainClasses = new byte[n];
-        }
-        int known = 0;
-        while (known < length && isKnown(ids[known]))
-        {
-            known++;
-        }
-        final int lengthBucket = Math.min(7, 32 - Integer.numberOfLeadingZeros(Math.max(1, length - 1)) + 1);
-        for (int i = 0; i < length; i++)
-        {
-            chainIds[i] = ids[i];
-            final int cls;
-            if (isKnown(ids[i]))
+            if (sampledChain.length < length)
             {
-                cls = CLASS_KNOWN;
+                sampledChain = new long[Math.max(length, sampledChain.length * 2)];
             }
-            else if (known == 0)
+            int sampled = 0;
+            for (int i = 0; i < length; i++)
             {
-                cls = i == length - 1 ? CLASS_FRESH_TAIL : CLASS_FRESH_BODY + lengthBucket - 1;
+                if (isSampled(ids[i]))
+                {
+                    sampledChain[sampled++] = ids[i];
+                }
             }
-            else
+            for (final PredictiveCore miniature : miniatures)
             {
-                cls = i == length - 1 ? CLASS_EXTENSION_TAIL : CLASS_EXTENSION;
+                miniature.beginChain(sampledChain, sampled);
             }
-            chainClasses[i] = (byte)cls;
         }
-        chainLength = length;
-        chainCursor = 0;
     }
 
     @Override
@@ -151,15 +136,14 @@ public final class PredictivePolicy implements PlacementPolicy
     {
         Policies.requireWeight(weight);
         expireHints(nowMillis);
-        final int cls = classOf(id);
-        sketch.increment(id);
-        final int slot = table.find(id);
-        if (slot != EntryTable.NONE)
+        final boolean protect = hintCounts.containsKey(id);
+        final boolean resident = core.access(id, weight, protect);
+        if (protect)
         {
-            onHit(slot, weight);
-            return table.find(id) != EntryTable.NONE;
+            core.trimHinted(hintLimit());
         }
-        return insert(id, weight, cls, true);
+        learnMode(id, weight);
+        return resident && core.contains(id);
     }
 
     @Override
@@ -167,34 +151,38 @@ public final class PredictivePolicy implements PlacementPolicy
     {
         Policies.requireWeight(weight);
         expireHints(nowMillis);
-        if (table.find(id) != EntryTable.NONE)
+        final boolean protect = hintCounts.containsKey(id);
+        final boolean resident = core.stage(id, weight, protect);
+        if (protect)
         {
-            return true;
+            core.trimHinted(hintLimit());
         }
-        return insert(id, weight, CLASS_UNCHAINED, false);
+        return resident && core.contains(id);
     }
 
     @Override
     public boolean contains(final long id)
     {
-        return table.find(id) != EntryTable.NONE;
+        return core.contains(id);
     }
 
     @Override
     public void remove(final long id)
     {
-        final int slot = table.find(id);
-        if (slot != EntryTable.NONE)
+        core.remove(id);
+        if (miniatures != null && isSampled(id))
         {
-            listOf(slot).remove(slot);
-            table.free(slot);
+            for (final PredictiveCore miniature : miniatures)
+            {
+                miniature.remove(id);
+            }
         }
     }
 
     @Override
     public long weightedSize()
     {
-        return doomed.weight() + probation.weight() + main.weight() + hinted.weight();
+        return core.weightedSize();
     }
 
     @Override
@@ -206,7 +194,7 @@ public final class PredictivePolicy implements PlacementPolicy
     @Override
     public int size()
     {
-        return table.size();
+        return core.size();
     }
 
     @Override
@@ -226,16 +214,10 @@ public final class PredictivePolicy implements PlacementPolicy
             {
                 final int count = hintCounts.get(id);
                 hintCounts.put(id, count == LongIntHashMap.MISSING ? 1 : count + 1);
-                final int slot = table.find(id);
-                if (slot != EntryTable.NONE && table.queue(slot) != HINTED)
-                {
-                    listOf(slot).remove(slot);
-                    table.queue(slot, HINTED);
-                    hinted.addLast(slot);
-                }
+                core.protect(id);
             }
         }
-        trimHinted();
+        core.trimHinted(hintLimit());
     }
 
     @Override
@@ -252,25 +234,28 @@ public final class PredictivePolicy implements PlacementPolicy
             for (final long id : hint.sequenceUnsafe(s))
             {
                 final int count = hintCounts.get(id);
-                if (count == LongIntHashMap.MISSING)
+                if (count == 1)
                 {
-                    continue;
+                    hintCounts.remove(id);
+                    core.release(id);
                 }
-                if (count > 1)
+                else if (count > 1)
                 {
                     hintCounts.put(id, count - 1);
-                    continue;
-                }
-                hintCounts.remove(id);
-                final int slot = table.find(id);
-                if (slot != EntryTable.NONE && table.queue(slot) == HINTED)
-                {
-                    hinted.remove(slot);
-                    table.queue(slot, MAIN);
-                    main.addLast(slot);
                 }
             }
         }
+    }
+
+    /** Number of active hints. */
+    public int activeHints()
+    {
+        return hints.size();
+    }
+
+    private long hintLimit()
+    {
+        return (long)(capacity * HINT_SHARE);
     }
 
     private void expireHints(final long nowMillis)
@@ -281,232 +266,80 @@ public final class PredictivePolicy implements PlacementPolicy
         }
     }
 
-    private boolean isKnown(final long id)
+    // Feeds the miniatures (created after a warm-up that measures the typical weight) and switches the real
+    // cache to the mode whose miniature has scored most hits over recent periods.
+    private void learnMode(final long id, final long weight)
     {
-        return table.find(id) != EntryTable.NONE || ghost.contains(id);
-    }
-
-    private int classOf(final long id)
-    {
-        if (chainCursor < chainLength && chainIds[chainCursor] == id)
+        if (fixedMode)
         {
-            return chainClasses[chainCursor++];
+            return;
         }
-        return CLASS_UNCHAINED;
-    }
-
-    private void onHit(final int slot, final long weight)
-    {
-        final long old = table.weight(slot);
-        if (old != weight)
+        if (miniatures == null)
         {
-            table.weight(slot, weight);
-            listOf(slot).reweigh(slot, old);
+            accesses++;
+            accessedWeight += weight;
+            if (accesses == WARMUP_ACCESSES)
+            {
+                startMiniatures();
+            }
+            return;
         }
-        final int counter = table.counter(slot);
-        final int frequency = counter & 0xF;
-        final int cls = (counter >>> 8) & 0xFF;
-        switch (table.queue(slot))
+        if (!isSampled(id))
         {
-            case DOOMED:
-            case PROBATION:
-                learnReturn(cls);
-                listOf(slot).remove(slot);
-                table.queue(slot, MAIN);
-                table.counter(slot, CLASS_KNOWN << 8);
-                main.addLast(slot);
-                break;
-            case MAIN:
-                table.counter(slot, (counter & ~0xF) | Math.min(MAX_FREQUENCY, frequency + 1));
-                if (tuning.mainLru)
+            return;
+        }
+        for (int m = 0; m < miniatures.length; m++)
+        {
+            if (miniatures[m].contains(id))
+            {
+                periodHits[m]++;
+            }
+            miniatures[m].access(id, weight, false);
+        }
+        if (++sampledInPeriod >= period)
+        {
+            sampledInPeriod = 0;
+            int best = core.mode().ordinal();
+            final int current = best;
+            for (int m = 0; m < miniatures.length; m++)
+            {
+                scores[m] = scores[m] * SCORE_DECAY + periodHits[m];
+                periodHits[m] = 0;
+            }
+            for (int m = 0; m < miniatures.length; m++)
+            {
+                if (scores[m] > scores[best])
                 {
-                    main.moveToLast(slot);
+                    best = m;
                 }
-                break;
-            default:
-                table.counter(slot, (counter & ~0xF) | Math.min(MAX_FREQUENCY, frequency + 1));
-                break;
-        }
-        makeRoom(0);
-    }
-
-    private boolean insert(final long id, final long weight, final int cls, final boolean demand)
-    {
-        if (weight > capacity)
-        {
-            return false;
-        }
-        final int ghostTag = ghost.tag(id);
-        final boolean returning = ghostTag >= 0;
-        if (returning)
-        {
-            ghost.remove(id);
-            learnReturn(ghostTag);
-        }
-        makeRoom(weight);
-        final int slot = table.allocate(id, weight);
-        if (hintCounts.containsKey(id))
-        {
-            table.queue(slot, HINTED);
-            table.counter(slot, CLASS_KNOWN << 8);
-            hinted.addLast(slot);
-            trimHinted();
-        }
-        else if (returning)
-        {
-            table.queue(slot, MAIN);
-            table.counter(slot, CLASS_KNOWN << 8);
-            main.addLast(slot);
-        }
-        else
-        {
-            learnInsert(cls);
-            table.counter(slot, cls << 8);
-            if (demand && isDoomed(cls))
-            {
-                table.queue(slot, DOOMED);
-                doomed.addLast(slot);
             }
-            else
+            if (best != current && scores[best] > scores[current] * (1 + SWITCH_MARGIN))
             {
-                table.queue(slot, PROBATION);
-                probation.addLast(slot);
-            }
-        }
-        return table.find(id) != EntryTable.NONE;
-    }
-
-    private boolean isDoomed(final int cls)
-    {
-        if (cls == CLASS_UNCHAINED || cls == CLASS_KNOWN || inserts[cls] < tuning.minSamples)
-        {
-            return false;
-        }
-        final double p = (returns[cls] + 1) / (inserts[cls] + 2);
-        final double average = (freshReturns + 1) / (freshInserts + 2);
-        return p < tuning.doomRelative * average;
-    }
-
-    private void learnInsert(final int cls)
-    {
-        inserts[cls]++;
-        freshInserts++;
-        if (++insertsSinceDecay > 8L * Math.max(64, table.size()))
-        {
-            insertsSinceDecay = 0;
-            for (int c = 0; c < CLASSES; c++)
-            {
-                inserts[c] /= 2;
-                returns[c] /= 2;
-            }
-            freshInserts /= 2;
-            freshReturns /= 2;
-        }
-    }
-
-    private void learnReturn(final int cls)
-    {
-        if (cls != CLASS_KNOWN && cls != CLASS_UNCHAINED)
-        {
-            returns[cls]++;
-            freshReturns++;
-        }
-    }
-
-    private void trimHinted()
-    {
-        final long limit = (long)(capacity * tuning.hintShare);
-        while (hinted.weight() > limit && hinted.size() > 0)
-        {
-            evict(hinted, hinted.last());
-        }
-    }
-
-    private void makeRoom(final long incoming)
-    {
-        final long probationTarget = (long)(capacity * tuning.probationShare);
-        final long doomedTarget = (long)(capacity * tuning.doomedShare);
-        while (weightedSize() + incoming > capacity)
-        {
-            if (!doomed.isEmpty() && (doomed.weight() >= doomedTarget || probation.isEmpty() && main.isEmpty()))
-            {
-                final int slot = doomed.first();
-                ghost.limit((int)Math.max(64, table.size() * tuning.ghostFactor));
-                ghost.add(table.id(slot), (byte)((table.counter(slot) >>> 8) & 0xFF));
-                evict(doomed, slot);
-            }
-            else if (!probation.isEmpty() && (probation.weight() >= probationTarget || main.isEmpty()))
-            {
-                evictFromProbation();
-            }
-            else if (!main.isEmpty())
-            {
-                evictFromMain();
-            }
-            else if (!doomed.isEmpty())
-            {
-                evict(doomed, doomed.first());
-            }
-            else if (!probation.isEmpty())
-            {
-                evictFromProbation();
-            }
-            else
-            {
-                evict(hinted, hinted.last());
+                core.mode(modes[best]);
             }
         }
     }
 
-    private void evictFromProbation()
+    private void startMiniatures()
     {
-        final int slot = probation.first();
-        ghost.limit((int)Math.max(64, table.size() * tuning.ghostFactor));
-        ghost.add(table.id(slot), (byte)((table.counter(slot) >>> 8) & 0xFF));
-        evict(probation, slot);
-    }
-
-    private void evictFromMain()
-    {
-        while (true)
+        final double meanWeight = Math.max(1.0, accessedWeight / accesses);
+        final double entries = capacity / meanWeight;
+        samplingRatio = Math.max(1, Math.min(MAX_SAMPLING_RATIO, (long)(entries / MINIATURE_ENTRIES)));
+        final long miniatureCapacity = Math.max(1, capacity / samplingRatio);
+        final int miniatureEntries = (int)Math.max(16, Math.min(1 << 20, entries / samplingRatio));
+        miniatures = new PredictiveCore[modes.length];
+        for (int m = 0; m < modes.length; m++)
         {
-            final int slot = main.first();
-            final int counter = table.counter(slot);
-            final int frequency = counter & 0xF;
-            if (frequency > 0)
-            {
-                table.counter(slot, (counter & ~0xF) | (frequency - 1));
-                main.moveToLast(slot);
-            }
-            else
-            {
-                evict(main, slot);
-                return;
-            }
+            miniatures[m] = new PredictiveCore(miniatureCapacity, miniatureEntries, (evicted, w) -> { });
+            miniatures[m].mode(modes[m]);
         }
+        periodHits = new long[modes.length];
+        scores = new double[modes.length];
+        period = Math.max(128, miniatureEntries);
     }
 
-    private void evict(final SlotList list, final int slot)
+    private boolean isSampled(final long id)
     {
-        list.remove(slot);
-        final long id = table.id(slot);
-        final long w = table.weight(slot);
-        table.free(slot);
-        listener.onEvict(id, w);
-    }
-
-    private SlotList listOf(final int slot)
-    {
-        switch (table.queue(slot))
-        {
-            case DOOMED:
-                return doomed;
-            case PROBATION:
-                return probation;
-            case MAIN:
-                return main;
-            default:
-                return hinted;
-        }
+        return samplingRatio <= 1 || Long.remainderUnsigned(Hashing.mix64(id), samplingRatio) == 0;
     }
 }

@@ -27,12 +27,13 @@ public record PrefetchBudget(long maxPlanWeight, long maxJobWeight, long maxName
     }
 
     /**
-     * Budget derived from the target tier's capacity: a namespace may claim 80% of it, a job 50%, one plan
-     * 25%, and hints starting within {@code horizonMillis} are planned.
+     * Budget derived from the target tier's capacity: a namespace may claim 75% of it, a job 50%, one plan
+     * 25%, and hints starting within {@code horizonMillis} are planned. (The predictive policy protects hinted
+     * items up to 80% of its capacity, so plans within this budget are not trimmed by the policy.)
      */
     public static PrefetchBudget forCapacity(final long capacity, final long horizonMillis)
     {
         final long c = Math.max(1, capacity);
-        return new PrefetchBudget(Math.max(1, c / 4), Math.max(1, c / 2), Math.max(1, c * 4 / 5), horizonMillis);
+        return new PrefetchBudget(Math.max(1, c / 4), Math.max(1, c / 2), Math.max(1, c * 3 / 4), horizonMillis);
     }
 }

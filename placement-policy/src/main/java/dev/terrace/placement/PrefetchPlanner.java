@@ -19,7 +19,8 @@ import java.util.Map;
  * the tier on the hint's behalf); an item is planned once even if several hints want it. A hint stops being
  * planned where its job or namespace budget runs out (later items of a read order are worth less than earlier
  * ones), and a prefix-chained sequence stops at its first item no tier holds, because KV blocks behind a missing
- * block cannot be used. Not thread-safe.
+ * block cannot be used. An item is planned at most {@value #MAX_STAGINGS} times per hint: if the tier keeps evicting
+ * it before it is read, the planner stops fighting the tier's policy. Not thread-safe.
  */
 public final class PrefetchPlanner
 {
@@ -28,8 +29,14 @@ public final class PrefetchPlanner
         .thenComparing(Comparator.comparingInt((Active a) -> a.hint.priority()).reversed())
         .thenComparingLong(a -> a.sequence);
 
+    /** How many times one hint may stage the same item (the tier may evict it before it is read). */
+    static final int MAX_STAGINGS = 3;
+
     private final PrefetchBudget budget;
     private final Map<String, Active> hints = new LinkedHashMap<>();
+    // Ids visited by the current plan, stamped with the plan's number so the map is reused without clearing.
+    private final LongIntHashMap visited = new LongIntHashMap(1024);
+    private int planNumber;
     private long arrivals;
 
     /**
@@ -118,13 +125,17 @@ public final class PrefetchPlanner
 
         final Map<String, long[]> jobUse = new HashMap<>();
         final Map<String, long[]> namespaceUse = new HashMap<>();
-        final LongIntHashMap seen = new LongIntHashMap(256);
+        if (++planNumber == Integer.MAX_VALUE || visited.size() > 4 * (long)Math.max(1024, totalItems()))
+        {
+            visited.clear();
+            planNumber = 1;
+        }
         for (final Active active : ordered)
         {
             final Hint hint = active.hint;
             final long[] job = jobUse.computeIfAbsent(hint.namespace() + '\u0000' + hint.jobId(), k -> new long[1]);
             final long[] namespace = namespaceUse.computeIfAbsent(hint.namespace(), k -> new long[1]);
-            if (!planHint(hint, residency, plan, seen, job, namespace))
+            if (!planHint(active, residency, plan, job, namespace))
             {
                 break;
             }
@@ -167,30 +178,45 @@ public final class PrefetchPlanner
         return new HintProgress(items, staged, weight, stagedWeight);
     }
 
+    private long totalItems()
+    {
+        long n = 0;
+        for (final Active active : hints.values())
+        {
+            n += active.hint.itemCount();
+        }
+        return n;
+    }
+
     // Returns false when the plan's own budget is exhausted and planning must stop altogether.
     private boolean planHint(
-        final Hint hint,
+        final Active active,
         final Residency residency,
         final PrefetchPlan plan,
-        final LongIntHashMap seen,
         final long[] jobUse,
         final long[] namespaceUse)
     {
+        final Hint hint = active.hint;
         for (int s = 0; s < hint.sequenceCount(); s++)
         {
             final long[] sequence = hint.sequenceUnsafe(s);
             for (final long id : sequence)
             {
-                if (seen.containsKey(id))
+                if (visited.get(id) == planNumber)
                 {
                     continue;
                 }
                 if (residency.isStaged(id))
                 {
                     final long w = Math.max(0, residency.stageableWeight(id));
-                    seen.put(id, 0);
+                    visited.put(id, planNumber);
                     jobUse[0] += w;
                     namespaceUse[0] += w;
+                    continue;
+                }
+                final int stagings = active.staged.get(id);
+                if (stagings >= MAX_STAGINGS)
+                {
                     continue;
                 }
                 final long w = residency.stageableWeight(id);
@@ -210,7 +236,8 @@ public final class PrefetchPlanner
                 {
                     return false;
                 }
-                seen.put(id, 0);
+                visited.put(id, planNumber);
+                active.staged.put(id, stagings == LongIntHashMap.MISSING ? 1 : stagings + 1);
                 jobUse[0] += w;
                 namespaceUse[0] += w;
                 plan.add(id, w, hint.startAtMillis(), hint.hintId());
@@ -219,7 +246,13 @@ public final class PrefetchPlanner
         return true;
     }
 
-    private record Active(Hint hint, long sequence)
+    // staged: how many times this planner put each id in a plan for this hint; after MAX_STAGINGS the id is left
+    // alone, so a policy that refuses or keeps evicting staged items does not make the planner churn forever.
+    private record Active(Hint hint, long sequence, LongIntHashMap staged)
     {
+        Active(final Hint hint, final long sequence)
+        {
+            this(hint, sequence, new LongIntHashMap(Math.min(1024, hint.itemCount())));
+        }
     }
 }

@@ -42,6 +42,14 @@ public final class TraceSimulator
     {
     }
 
+    /** Makes the memory policy of one run. */
+    @FunctionalInterface
+    public interface PolicyFactory
+    {
+        /** A new policy of {@code capacity} blocks reporting evictions to {@code listener}. */
+        PlacementPolicy create(long capacity, PlacementPolicy.EvictionListener listener);
+    }
+
     /**
      * Replays {@code trace} with the memory policy {@code policyName} ({@link Policies#NAMES} or {@code belady}).
      *
@@ -49,8 +57,23 @@ public final class TraceSimulator
      */
     public static SimulationResult run(final Trace trace, final String policyName, final SimulationOptions options)
     {
+        final String name = policyName.trim().toLowerCase(Locale.ROOT);
+        if (BeladyPolicy.NAME.equals(name))
+        {
+            return run(trace, (capacity, listener) -> new BeladyPolicy(trace, capacity, listener), options);
+        }
+        Policies.create(name, 1, (id, w) -> { });
+        return run(trace, (capacity, listener) -> Policies.create(name, capacity, listener), options);
+    }
+
+    /**
+     * Replays {@code trace} with a memory policy made by {@code factory} (for policies that are not registered by
+     * name, such as a tuned variant). Hints are emulated unless the policy is {@link BeladyPolicy}.
+     */
+    public static SimulationResult run(final Trace trace, final PolicyFactory factory, final SimulationOptions options)
+    {
         final long start = System.nanoTime();
-        final Run run = new Run(trace, policyName.trim().toLowerCase(Locale.ROOT), options);
+        final Run run = new Run(trace, factory, options);
         run.replay();
         return new SimulationResult(run.memory.name(), trace.referenceCount(), run.memoryHits, run.prefixHits,
             run.flashHits, run.prefetched, run.prefetchUsed, run.prefetchTimely, System.nanoTime() - start);
@@ -81,16 +104,13 @@ public final class TraceSimulator
         private long prefetchUsed;
         private long prefetchTimely;
 
-        Run(final Trace trace, final String policyName, final SimulationOptions options)
+        Run(final Trace trace, final PolicyFactory factory, final SimulationOptions options)
         {
             this.trace = trace;
             this.options = options;
             this.flash = options.flash() ? new LruPolicy(options.flashBlocks(), (id, w) -> { }) : null;
-            final PlacementPolicy.EvictionListener onMemoryEviction = this::onMemoryEviction;
-            final boolean belady = BeladyPolicy.NAME.equals(policyName);
-            this.memory = belady ?
-                new BeladyPolicy(trace, options.memoryBlocks(), onMemoryEviction) :
-                Policies.create(policyName, options.memoryBlocks(), onMemoryEviction);
+            this.memory = factory.create(options.memoryBlocks(), this::onMemoryEviction);
+            final boolean belady = memory instanceof BeladyPolicy;
             this.planner = options.hints() && !belady ?
                 new PrefetchPlanner(PrefetchBudget.forCapacity(options.memoryBlocks(), options.hintLookaheadMs() + 1)) :
                 null;
