@@ -62,6 +62,10 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--no-benchmarks-md", description = "Do not rewrite BENCHMARKS.md even on a full run.")
     private boolean noBenchmarksMd;
 
+    @Option(names = "--render-only", description = "Measure nothing: redraw report.md and the plots of the results "
+        + "folder from its JSON files and rewrite BENCHMARKS.md from the latest full results.")
+    private boolean renderOnly;
+
     @Option(names = "--list", description = "List the suites and exit.")
     private boolean list;
 
@@ -121,7 +125,7 @@ public final class BenchCommand implements Callable<Integer>
             return 0;
         }
         final List<BenchSuite> selected = new ArrayList<>();
-        for (final String name : suiteNames.isEmpty() ? Suites.names() : suiteNames)
+        for (final String name : renderOnly ? List.<String>of() : suiteNames.isEmpty() ? Suites.names() : suiteNames)
         {
             final Optional<BenchSuite> suite = extraSuites.containsKey(name)
                 ? Optional.of(extraSuites.get(name)) : Suites.byName(name);
@@ -144,8 +148,10 @@ public final class BenchCommand implements Callable<Integer>
         Files.createDirectories(scratchRoot);
         final String command = commandLine();
 
-        console.printf("bench: %s run of %s -> %s%n", quick ? "quick" : "full",
-            String.join(", ", selected.stream().map(BenchSuite::name).toList()), outDir);
+        final String what = renderOnly
+            ? "existing results" : String.join(", ", selected.stream().map(BenchSuite::name).toList());
+        console.printf("bench: %s of %s -> %s%n", renderOnly ? "rendering" : quick ? "quick run" : "full run", what,
+            outDir);
         final MachineInfo machine = MachineProbe.probe(scratchRoot);
         console.printf("bench: machine %s%n", machine.summary());
 

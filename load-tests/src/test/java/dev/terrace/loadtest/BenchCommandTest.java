@@ -143,6 +143,32 @@ class BenchCommandTest
     }
 
     @Test
+    void renderOnlyRedrawsFromTheJsonWithoutMeasuring() throws IOException
+    {
+        final int[] runs = new int[1];
+        final BenchSuite counted = new FixedSuite("alpha", 90.0, 100.0)
+        {
+            @Override
+            public SuiteResult run(final BenchContext context) throws Exception
+            {
+                runs[0]++;
+                return super.run(context);
+            }
+        };
+        assertEquals(0, run(List.of(counted), "alpha"), output());
+        final Path results = repo.resolve("load-tests/results/" + today());
+        Files.delete(results.resolve("report.md"));
+        Files.delete(results.resolve("alpha-disk.png"));
+        Files.delete(repo.resolve("BENCHMARKS.md"));
+
+        assertEquals(0, run(List.of(counted), "--render-only"), output());
+        assertEquals(1, runs[0], "nothing measured again");
+        assertTrue(Files.readString(results.resolve("report.md")).contains("**0.90x**"));
+        assertNotNull(ImageIO.read(results.resolve("alpha-disk.png").toFile()));
+        assertTrue(Files.readString(repo.resolve("BENCHMARKS.md")).contains("**0.90x**"));
+    }
+
+    @Test
     void unknownSuiteIsAUsageError()
     {
         assertEquals(2, run(List.of(), "no-such-suite"));

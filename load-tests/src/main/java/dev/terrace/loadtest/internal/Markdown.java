@@ -35,6 +35,7 @@ public final class Markdown
         {
             md.append("## ").append(result.suite()).append(": ").append(result.title()).append("\n\n");
             appendRunLines(md, result);
+            md.append('\n');
             if (result.status() != SuiteResult.Status.COMPLETED)
             {
                 md.append("**").append(result.status().name().toLowerCase(Locale.ROOT)).append("**: ")
@@ -140,7 +141,6 @@ public final class Markdown
             .append(result.run().quick() ? ", **quick run**" : ", full run").append(")\n");
         md.append("- Command: `").append(result.run().command()).append("`\n");
         md.append("- Machine: ").append(result.run().machine().summary()).append("\n");
-        md.append('\n');
     }
 
     private static void appendComparisonTable(

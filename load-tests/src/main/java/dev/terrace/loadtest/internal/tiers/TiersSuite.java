@@ -105,7 +105,8 @@ public final class TiersSuite implements BenchSuite
             + "bound by flush latency) and fsync=false (the full data set); both timings end with an fsync of every "
             + "segment file, as fio's --end_fsync=1 does. Reads use the fsync=false tier, which holds the full data "
             + "set.");
-        conditions.put("fio", String.join(" ", Fio.command(Path.of("<dir>/fio.dat"), "write", dataSetBytes))
+        conditions.put("fio", String.join(" ", Fio.command(
+            context.scratchDir().resolve("flash-SIZE-ITERATION").resolve("fio.dat"), "write", dataSetBytes))
             + " ; the read job is the same with --rw=read and no --end_fsync, on the file the write job left");
 
         final FlashBench bench = new FlashBench(
