@@ -223,6 +223,11 @@ public final class FlashTier implements TierDriver
             abandon(slot, aligned);
             throw failure("writing " + key, ex);
         }
+        catch (final RuntimeException ex)
+        {
+            abandon(slot, aligned);
+            throw ex;
+        }
         finally
         {
             slot.segment.endWrite();
@@ -279,6 +284,11 @@ public final class FlashTier implements TierDriver
         {
             abandon(slot, aligned);
             throw failure("writing " + key, ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            abandon(slot, aligned);
+            throw ex;
         }
         finally
         {
