@@ -37,6 +37,10 @@ public final class NodeConfig
     public final long maxKvBlockSize;
     public final String placementPolicy;
     public final int ioThreads;
+    public final long hintHorizonMillis;
+    public final double hintMaxJobFraction;
+    public final double hintMaxNamespaceFraction;
+    public final long hintDefaultTtlMillis;
 
     /** Settings of an S3-compatible capacity tier. */
     public static final class S3
@@ -92,6 +96,10 @@ public final class NodeConfig
         maxKvBlockSize = t.getBytes("limits.max-kv-block-size");
         placementPolicy = t.getString("placement.policy");
         ioThreads = t.getInt("io-threads");
+        hintHorizonMillis = t.getDuration("hints.horizon").toMillis();
+        hintMaxJobFraction = t.getDouble("hints.max-job-fraction");
+        hintMaxNamespaceFraction = t.getDouble("hints.max-namespace-fraction");
+        hintDefaultTtlMillis = t.getDuration("hints.default-ttl").toMillis();
         validate();
     }
 
@@ -150,6 +158,10 @@ public final class NodeConfig
         require(maxObjectSize > 0, "terrace.limits.max-object-size must be positive");
         require(maxKvBlockSize > 0 && maxKvBlockSize <= Integer.MAX_VALUE - 64,
             "terrace.limits.max-kv-block-size must be positive and below 2GiB");
+        require(hintMaxJobFraction > 0 && hintMaxJobFraction <= 1, "terrace.hints.max-job-fraction must be in (0, 1]");
+        require(hintMaxNamespaceFraction > 0 && hintMaxNamespaceFraction <= 1,
+            "terrace.hints.max-namespace-fraction must be in (0, 1]");
+        require(hintHorizonMillis > 0, "terrace.hints.horizon must be positive");
         require(ioThreads >= 1 && ioThreads <= 256, "terrace.io-threads must be 1-256");
     }
 

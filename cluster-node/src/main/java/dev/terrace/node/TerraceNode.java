@@ -1,5 +1,8 @@
 package dev.terrace.node;
 
+import dev.terrace.mover.TransferExecutor;
+import dev.terrace.mover.TransferScheduler;
+import dev.terrace.node.hints.HintService;
 import dev.terrace.node.http.HttpApi;
 import dev.terrace.node.metrics.NodeMetrics;
 import dev.terrace.node.store.NodeStore;
@@ -38,6 +41,7 @@ public final class TerraceNode implements AutoCloseable
     private final NodeConfig config;
     private final ActorSystem<Void> system;
     private final NodeStore store;
+    private final HintService hints;
     private final ServerBinding binding;
     private final ExecutorService io;
     private final TierDriver[] tiers;
@@ -47,6 +51,7 @@ public final class TerraceNode implements AutoCloseable
         final NodeConfig config,
         final ActorSystem<Void> system,
         final NodeStore store,
+        final HintService hints,
         final ServerBinding binding,
         final ExecutorService io,
         final TierDriver[] tiers,
@@ -56,6 +61,7 @@ public final class TerraceNode implements AutoCloseable
         this.config = config;
         this.system = system;
         this.store = store;
+        this.hints = hints;
         this.binding = binding;
         this.io = io;
         this.tiers = tiers;
@@ -92,10 +98,14 @@ public final class TerraceNode implements AutoCloseable
         final Cluster cluster = Cluster.get(system);
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
 
+        final TransferScheduler transfers = new TransferScheduler(System.nanoTime());
+        final HintService hints = new HintService(store, new TransferExecutor(transfers, io), io,
+            (long)(config.memoryCapacity * config.memoryHighWatermark), config.hintHorizonMillis,
+            config.hintMaxJobFraction, config.hintMaxNamespaceFraction, config.hintDefaultTtlMillis);
         final NodeMetrics metrics = new NodeMetrics(store);
         final String[] endpoint = {""};
         final String[] nodeId = {config.nodeId};
-        final HttpApi api = new HttpApi(store, metrics, io, config.maxObjectSize, config.maxKvBlockSize,
+        final HttpApi api = new HttpApi(store, metrics, hints, transfers, io, config.maxObjectSize, config.maxKvBlockSize,
             () -> nodeId[0], () -> endpoint[0]);
         final ServerBinding binding;
         try
@@ -105,6 +115,7 @@ public final class TerraceNode implements AutoCloseable
         }
         catch (final Exception ex)
         {
+            hints.close();
             system.terminate();
             store.close();
             closeAll(tiers);
@@ -118,7 +129,7 @@ public final class TerraceNode implements AutoCloseable
         {
             nodeId[0] = NodeConfig.defaultNodeId(config.httpHost, local.getPort());
         }
-        final TerraceNode node = new TerraceNode(config, system, store, binding, io, tiers, nodeId[0]);
+        final TerraceNode node = new TerraceNode(config, system, store, hints, binding, io, tiers, nodeId[0]);
         node.registerShutdown();
         return node;
     }
@@ -175,6 +186,7 @@ public final class TerraceNode implements AutoCloseable
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "terrace-store-close", () ->
             CompletableFuture.supplyAsync(() ->
             {
+                hints.close();
                 io.shutdown();
                 try
                 {

@@ -1,5 +1,7 @@
 package dev.terrace.node.http;
 
+import dev.terrace.mover.TransferScheduler;
+import dev.terrace.node.hints.HintService;
 import dev.terrace.node.metrics.NodeMetrics;
 import dev.terrace.node.store.NodeStore;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -27,11 +29,15 @@ public final class HttpApi
     private final ObjectRoutes objects;
     private final KvRoutes kv;
     private final NodeRoutes node;
+    private final HintRoutes hints;
+    private final MoverRoutes mover;
     private final NodeMetrics metrics;
 
     public HttpApi(
         final NodeStore store,
         final NodeMetrics metrics,
+        final HintService hintService,
+        final TransferScheduler transfers,
         final Executor io,
         final long maxObjectSize,
         final long maxKvBlockSize,
@@ -42,6 +48,8 @@ public final class HttpApi
         this.objects = new ObjectRoutes(store, items);
         this.kv = new KvRoutes(store, items);
         this.node = new NodeRoutes(store, metrics, nodeId, httpEndpoint);
+        this.hints = new HintRoutes(hintService);
+        this.mover = new MoverRoutes(transfers);
         this.metrics = metrics;
     }
 
@@ -67,7 +75,7 @@ public final class HttpApi
                 metrics.recordRequest(routeLabel, response.status().intValue());
                 return response;
             }, () -> handleRejections(rejections, () -> handleExceptions(exceptions, () -> concat(
-                pathPrefix("v1", () -> concat(objects.route(), kv.route(), node.v1Route())),
+                pathPrefix("v1", () -> concat(objects.route(), kv.route(), hints.route(), mover.route(), node.v1Route())),
                 node.rootRoute(),
                 complete(HttpErrors.notFound("no such route"))))));
         });
@@ -82,6 +90,14 @@ public final class HttpApi
         if (path.startsWith("/v1/kv/"))
         {
             return path.endsWith("/lookup") ? "kv_lookup" : "kv";
+        }
+        if (path.startsWith("/v1/hints"))
+        {
+            return "hints";
+        }
+        if (path.startsWith("/v1/mover"))
+        {
+            return "mover";
         }
         if (path.equals("/v1/node") || path.equals("/health") || path.equals("/metrics"))
         {

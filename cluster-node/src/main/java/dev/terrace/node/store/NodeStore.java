@@ -52,6 +52,7 @@ public final class NodeStore implements AutoCloseable
     private final AtomicLong promotions = new AtomicLong();
     private final AtomicLong cacheLosses = new AtomicLong();
     private final AtomicLong capacityFallbacks = new AtomicLong();
+    private final AtomicLong prefetches = new AtomicLong();
 
     /** Where a read's bytes came from, and the bytes. */
     public record ExtentRead(ByteBuffer bytes, TierKind tier)
@@ -310,6 +311,77 @@ public final class NodeStore implements AutoCloseable
         reportLoss(meta, "extent " + i + " is in no tier");
         throw new StoreException(StoreException.Reason.NOT_FOUND,
             "cache-class data of " + meta.indexKey() + " was evicted");
+    }
+
+    /** Whether every extent of the item is in the memory tier now. */
+    public boolean inMemory(final ItemMeta meta)
+    {
+        try
+        {
+            for (int i = 0; i < meta.extentCount(); i++)
+            {
+                if (!memory.contains(meta.extentKey(i)))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        catch (final TierException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * Stages an item into memory ahead of a hinted read: each extent not in memory is read from flash or capacity
+     * and admitted without counting an access (so prefetches do not look like demand to the policy).
+     *
+     * @return the bytes copied into memory.
+     */
+    public long stage(final ItemMeta meta)
+    {
+        long staged = 0;
+        for (int i = 0; i < meta.extentCount(); i++)
+        {
+            if (index.get(meta.indexKey()) != meta)
+            {
+                break;
+            }
+            final String key = meta.extentKey(i);
+            try
+            {
+                if (memory.contains(key))
+                {
+                    continue;
+                }
+                ByteBuffer bytes = flash.get(key, 0, -1);
+                if (bytes == null && meta.durability() == Durability.WRITE_THROUGH)
+                {
+                    bytes = capacity.get(meta.capacityKey(), meta.extentOffset(i), meta.extentLength(i));
+                }
+                if (bytes == null || bytes.remaining() != meta.extentLength(i) || !memoryPolicy.admit(key, bytes.remaining()))
+                {
+                    break;
+                }
+                memory.put(key, bytes);
+                staged += bytes.remaining();
+                prefetches.incrementAndGet();
+            }
+            catch (final TierException ex)
+            {
+                memoryPolicy.remove(key);
+                LOG.debug("staging {} stopped: {}", key, ex.getMessage());
+                break;
+            }
+        }
+        return staged;
+    }
+
+    /** Extents staged into memory for hints. */
+    public long prefetches()
+    {
+        return prefetches.get();
     }
 
     /**
