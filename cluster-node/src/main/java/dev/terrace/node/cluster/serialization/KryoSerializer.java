@@ -115,9 +115,15 @@ public final class KryoSerializer extends SerializerWithStringManifest
         }
         catch (final KryoException ex)
         {
+            // Kryo signals a full output buffer (the maxBytes bound) this way.
             kryo.reset();
             throw new IllegalArgumentException("cannot serialize " + registration.type().getSimpleName() +
                 " within " + maxBytes + " bytes: " + ex.getMessage(), ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            kryo.reset();
+            throw ex;
         }
         finally
         {
