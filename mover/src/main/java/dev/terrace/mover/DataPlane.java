@@ -194,6 +194,26 @@ public final class DataPlane implements AutoCloseable
         final long length,
         final TransferOptions options)
     {
+        return fetch(peer, key, offset, length, options, null);
+    }
+
+    /**
+     * Fetches into a buffer the caller provides, so that no buffer is allocated per extent: the bytes are assembled
+     * at {@code destination}'s position. The future completes with a slice of {@code destination} holding exactly
+     * the extent; {@code destination}'s own position and limit are not changed. If the extent does not fit the
+     * destination's remaining bytes the fetch fails with {@link MoverErrorCode#TOO_LARGE}. On failure the destination
+     * may hold partial bytes.
+     *
+     * @param destination where to assemble the extent, or {@code null} to allocate a buffer for it.
+     */
+    public CompletableFuture<ByteBuffer> fetch(
+        final MoverEndpoint peer,
+        final String key,
+        final long offset,
+        final long length,
+        final TransferOptions options,
+        final ByteBuffer destination)
+    {
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(options, "options");
         final CompletableFuture<ByteBuffer> future = new CompletableFuture<>();
@@ -206,10 +226,16 @@ public final class DataPlane implements AutoCloseable
             future.completeExceptionally(new IllegalArgumentException("bad range: " + offset + ", " + length));
             return future;
         }
+        if (null != destination && destination.isReadOnly())
+        {
+            future.completeExceptionally(new IllegalArgumentException("destination is read-only"));
+            return future;
+        }
+        final ByteBuffer target = null == destination ? null : destination.duplicate();
         final long id = nextTransferId();
         final long deadlineNs = deadlineNs(options.deadline());
         if (!post(() -> agent.startFetch(
-            id, peer, key, offset, length, options.transferClass(), deadlineNs, options.ticket(), future)))
+            id, peer, key, offset, length, options.transferClass(), deadlineNs, options.ticket(), target, future)))
         {
             future.completeExceptionally(new MoverException(MoverErrorCode.CLOSED, "data plane closed"));
         }

@@ -61,6 +61,8 @@ public final class MoverCounters
     public final AtomicLong aeronErrors = new AtomicLong();
     /** Bytes of extents held now (gauge). */
     public final AtomicLong inFlightBytes = new AtomicLong();
+    /** Bytes of idle assembly buffers kept for reuse (gauge). */
+    public final AtomicLong pooledBytes = new AtomicLong();
 
     private final AtomicLong[] rejections = new AtomicLong[FrameRejection.values().length];
 
@@ -121,6 +123,7 @@ public final class MoverCounters
         values.put("mover_agent_errors_total", agentErrors.get());
         values.put("mover_aeron_errors_total", aeronErrors.get());
         values.put("mover_in_flight_bytes", inFlightBytes.get());
+        values.put("mover_pooled_bytes", pooledBytes.get());
         return values;
     }
 

@@ -95,6 +95,60 @@ class DataPlaneTransferTest
     }
 
     @Test
+    void fetchIntoACallersBufferAllocatesNothingAndLeavesItsPositionAlone() throws Exception
+    {
+        final byte[] value = TestPlanes.randomBytes(4 * MIB, 21);
+        storeB.put("bucket/into", value);
+        final ByteBuffer destination = ByteBuffer.allocateDirect(5 * MIB);
+        destination.position(100);
+
+        final ByteBuffer result = planeA.fetch(
+            planeB.localEndpoint(), "bucket/into", 0, -1, TransferOptions.defaults(), destination)
+            .get(30, TimeUnit.SECONDS);
+
+        assertEquals(100, destination.position());
+        assertEquals(value.length, result.remaining());
+        assertArrayEquals(value, TestPlanes.bytes(result));
+        final byte[] inPlace = new byte[value.length];
+        destination.duplicate().position(100).get(inPlace);
+        assertArrayEquals(value, inPlace);
+        assertEquals(0, planeA.counters().inFlightBytes.get());
+
+        final ByteBuffer heap = ByteBuffer.allocate(value.length);
+        assertArrayEquals(value, TestPlanes.bytes(planeA.fetch(
+            planeB.localEndpoint(), "bucket/into", 0, -1, TransferOptions.defaults(), heap).get(30, TimeUnit.SECONDS)));
+    }
+
+    @Test
+    void fetchIntoASmallerBufferFailsAsTooLarge()
+    {
+        storeB.put("bucket/big", TestPlanes.randomBytes(2 * MIB, 22));
+
+        final ExecutionException failure = assertThrows(ExecutionException.class, () -> planeA.fetch(
+            planeB.localEndpoint(), "bucket/big", 0, -1, TransferOptions.defaults(), ByteBuffer.allocateDirect(MIB))
+            .get(30, TimeUnit.SECONDS));
+
+        assertEquals(MoverErrorCode.TOO_LARGE, assertInstanceOf(MoverException.class, failure.getCause()).code());
+    }
+
+    @Test
+    void pushedExtentsReuseTheReceiversAssemblyBuffers() throws Exception
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            final byte[] value = TestPlanes.randomBytes(2 * MIB - i, 40 + i);
+            planeA.push(planeB.localEndpoint(), "bucket/reuse-" + i, TestPlanes.direct(value)).get(30, TimeUnit.SECONDS);
+            assertArrayEquals(value, storeB.get("bucket/reuse-" + i));
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (planeB.counters().pooledBytes.get() == 0 && System.nanoTime() < deadline)
+        {
+            Thread.sleep(2);
+        }
+        assertEquals(2L * MIB, planeB.counters().pooledBytes.get(), "one buffer, reused for every push");
+    }
+
+    @Test
     void fetchOfMissingKeyFailsWithNotFound()
     {
         final ExecutionException failure = assertThrows(

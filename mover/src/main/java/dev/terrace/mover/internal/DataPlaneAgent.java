@@ -71,6 +71,8 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
     private static final int MAX_PENDING_REPLIES = 256;
     private static final int COMPLETED_RECEIPTS_REMEMBERED = 1024;
     private static final int CONTROL_BUFFER_LENGTH = 4096;
+    /** Most bytes of idle assembly buffers kept for reuse. */
+    private static final long MAX_POOLED_BYTES = 64L * 1024 * 1024;
     private static final long INBOUND_OPEN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final long INBOUND_OPEN_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -108,6 +110,7 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
     private final ArrayList<InboundTransfer> inbound = new ArrayList<>();
     private final ArrayList<OutboundTransfer> outbound = new ArrayList<>();
     private final ArrayList<PendingReply> pendingReplies = new ArrayList<>();
+    private final BufferPool bufferPool;
     private final LinkedHashMap<Long, Long> completedReceipts = new LinkedHashMap<>(64, 0.75f, false)
     {
         private static final long serialVersionUID = 1L;
@@ -158,6 +161,7 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
         this.keyValidator = ctx.keyValidator();
         this.chunkLength = ctx.chunkLength();
         this.resumeTimeoutNs = ctx.resumeTimeoutNs();
+        this.bufferPool = new BufferPool(Math.min(MAX_POOLED_BYTES, ctx.maxInFlightBytes() / 4));
         this.dispatcher = new FrameDispatcher(
             this, counters, ctx.maxExtentLength(), MoverContext.maxChunkLength(ctx.termLength()));
         final FragmentHandler udpHandler =
@@ -284,6 +288,7 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
         }
         links.clear();
         CloseHelper.quietCloseAll(udpSubscription, ipcSubscription);
+        bufferPool.clear();
     }
 
     /** Runs commands left in the queue after the agent stopped (their transfers fail as closed). */
@@ -346,6 +351,7 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
         final TransferClass transferClass,
         final long deadlineNs,
         final TransferTicket ticket,
+        final ByteBuffer destination,
         final CompletableFuture<ByteBuffer> future)
     {
         if (closed)
@@ -370,6 +376,7 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
         t.link = link;
         t.rangeOffset = offset;
         t.rangeLength = length;
+        t.destination = destination;
         t.future = future;
         t.phase = InboundTransfer.Phase.REQUEST;
         attachTicket(t, ticket, peer.toString(), -1);
@@ -789,19 +796,31 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
         t.lastProgressNs = nowNs;
         if (null == t.buffer)
         {
-            if (!reserve(totalLength))
+            if (null != t.destination)
             {
-                counters.busyRejections.getAndIncrement();
-                sendError(t.link, id, MoverErrorCode.CANCELLED, "no in-flight memory");
-                failInbound(t, MoverErrorCode.BUSY, "no in-flight memory for " + totalLength + " bytes", false);
-                return;
+                if (!allocate(t, totalLength, crc32c))
+                {
+                    sendError(t.link, id, MoverErrorCode.CANCELLED, "destination too small");
+                    failInbound(t, MoverErrorCode.TOO_LARGE, totalLength + " bytes do not fit the destination", false);
+                    return;
+                }
             }
-            t.reservedBytes = totalLength;
-            if (!allocate(t, totalLength, crc32c))
+            else
             {
-                sendError(t.link, id, MoverErrorCode.CANCELLED, "out of direct memory");
-                failInbound(t, MoverErrorCode.BUSY, "out of direct memory", false);
-                return;
+                if (!reserve(totalLength))
+                {
+                    counters.busyRejections.getAndIncrement();
+                    sendError(t.link, id, MoverErrorCode.CANCELLED, "no in-flight memory");
+                    failInbound(t, MoverErrorCode.BUSY, "no in-flight memory for " + totalLength + " bytes", false);
+                    return;
+                }
+                t.reservedBytes = totalLength;
+                if (!allocate(t, totalLength, crc32c))
+                {
+                    sendError(t.link, id, MoverErrorCode.CANCELLED, "out of direct memory");
+                    failInbound(t, MoverErrorCode.BUSY, "out of direct memory", false);
+                    return;
+                }
             }
         }
         else if (t.totalLength != totalLength || t.expectedCrc32c != crc32c)
@@ -811,20 +830,19 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
             {
                 release(t.reservedBytes);
                 t.reservedBytes = 0;
-                BufferUtil.free(t.buffer);
-                t.buffer = null;
-                if (!reserve(totalLength))
+                discardBuffer(t);
+                if (null == t.destination && !reserve(totalLength))
                 {
                     counters.busyRejections.getAndIncrement();
                     sendError(t.link, id, MoverErrorCode.CANCELLED, "no in-flight memory");
                     failInbound(t, MoverErrorCode.BUSY, "no in-flight memory", false);
                     return;
                 }
-                t.reservedBytes = totalLength;
+                t.reservedBytes = null == t.destination ? totalLength : 0;
                 if (!allocate(t, totalLength, crc32c))
                 {
-                    sendError(t.link, id, MoverErrorCode.CANCELLED, "out of direct memory");
-                    failInbound(t, MoverErrorCode.BUSY, "out of direct memory", false);
+                    sendError(t.link, id, MoverErrorCode.CANCELLED, "no room for the extent");
+                    failInbound(t, MoverErrorCode.BUSY, "no room for the extent", false);
                     return;
                 }
             }
@@ -870,11 +888,39 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
         }
     }
 
+    /**
+     * Gives a transfer its assembly buffer: the caller's destination, a pooled buffer for pushes (dropped after the
+     * store), or a fresh one for fetches (handed to the caller).
+     *
+     * @return false when no buffer could be had (the destination is too small, or direct memory ran out).
+     */
     private boolean allocate(final InboundTransfer t, final long totalLength, final int crc32c)
     {
+        final int length = (int)totalLength;
         try
         {
-            t.allocate(totalLength, crc32c);
+            if (null != t.destination)
+            {
+                if (t.destination.remaining() < length)
+                {
+                    return false;
+                }
+                final ByteBuffer region = t.destination.duplicate();
+                region.limit(region.position() + length);
+                t.assembleInto(region.slice(), t.destination, InboundTransfer.BufferOrigin.CALLER, totalLength, crc32c);
+            }
+            else if (t.role == InboundTransfer.Role.RECEIPT)
+            {
+                final ByteBuffer backing = bufferPool.acquire(length);
+                final ByteBuffer region = backing.duplicate();
+                region.limit(length);
+                t.assembleInto(region.slice(), backing, InboundTransfer.BufferOrigin.POOLED, totalLength, crc32c);
+            }
+            else
+            {
+                final ByteBuffer backing = ByteBuffer.allocateDirect(length);
+                t.assembleInto(backing, backing, InboundTransfer.BufferOrigin.ALLOCATED, totalLength, crc32c);
+            }
             return true;
         }
         catch (final OutOfMemoryError ex)
@@ -882,6 +928,26 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
             counters.busyRejections.getAndIncrement();
             return false;
         }
+    }
+
+    /** Ends the transfer's hold on its assembly buffer. */
+    private void discardBuffer(final InboundTransfer t)
+    {
+        if (null != t.backing)
+        {
+            if (t.origin == InboundTransfer.BufferOrigin.POOLED)
+            {
+                bufferPool.release(t.backing);
+            }
+            else if (t.origin == InboundTransfer.BufferOrigin.ALLOCATED)
+            {
+                BufferUtil.free(t.backing);
+            }
+        }
+        t.buffer = null;
+        t.backing = null;
+        t.view = null;
+        t.crcView = null;
     }
 
     private void onExtentAssembled(final InboundTransfer t)
@@ -898,6 +964,9 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
             final ByteBuffer result = t.buffer;
             result.clear();
             t.buffer = null;
+            t.backing = null;
+            t.view = null;
+            t.crcView = null;
             release(t.reservedBytes);
             t.reservedBytes = 0;
             t.phase = InboundTransfer.Phase.DONE;
@@ -957,7 +1026,7 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
         }
         release(t.reservedBytes);
         t.reservedBytes = 0;
-        t.buffer = null;
+        discardBuffer(t);
         t.phase = InboundTransfer.Phase.DONE;
         t.completeAckPending = true;
         t.doneAtNs = nowNs;
@@ -1453,6 +1522,7 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
         }
         work += sendPendingReplies();
         counters.inFlightBytes.set(inFlightBytes);
+        counters.pooledBytes.set(bufferPool.pooledBytes());
         return work;
     }
 
@@ -1814,13 +1884,18 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
         {
             fail(t.future, new MoverException(code, message, t.received));
         }
-        if (null != t.buffer && !bufferInUse)
+        if (bufferInUse)
         {
-            BufferUtil.free(t.buffer);
+            // The sink may still read it: leave it to the garbage collector.
+            t.buffer = null;
+            t.backing = null;
+            t.view = null;
+            t.crcView = null;
         }
-        t.buffer = null;
-        t.view = null;
-        t.crcView = null;
+        else
+        {
+            discardBuffer(t);
+        }
         retire(t);
     }
 

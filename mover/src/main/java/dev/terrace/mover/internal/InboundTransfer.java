@@ -14,6 +14,17 @@ import java.util.zip.CRC32C;
  */
 final class InboundTransfer
 {
+    /** Who owns an assembly buffer, which decides what happens to it when the transfer ends. */
+    enum BufferOrigin
+    {
+        /** Allocated for a fetch; becomes the caller's on success, freed on failure. */
+        ALLOCATED,
+        /** From the agent's pool; returned to it. */
+        POOLED,
+        /** The caller's destination buffer; never freed. */
+        CALLER
+    }
+
     enum Role
     {
         FETCH,
@@ -48,6 +59,9 @@ final class InboundTransfer
     long totalLength = -1;
     int expectedCrc32c;
     ByteBuffer buffer;
+    ByteBuffer backing;
+    BufferOrigin origin;
+    ByteBuffer destination;
     UnsafeBuffer view;
     ByteBuffer crcView;
     final CRC32C crc32c = new CRC32C();
@@ -85,14 +99,26 @@ final class InboundTransfer
         this.lastProgressNs = nowNs;
     }
 
-    /** Starts assembly into a fresh buffer of {@code totalLength} bytes. */
-    void allocate(final long totalLength, final int expectedCrc32c)
+    /**
+     * Starts assembly into {@code region} (position 0, limit = the extent length).
+     *
+     * @param backing where the region came from, handed back to its owner when the transfer ends.
+     * @param origin  who owns the backing buffer.
+     */
+    void assembleInto(
+        final ByteBuffer region,
+        final ByteBuffer backing,
+        final BufferOrigin origin,
+        final long totalLength,
+        final int expectedCrc32c)
     {
         this.totalLength = totalLength;
         this.expectedCrc32c = expectedCrc32c;
-        this.buffer = ByteBuffer.allocateDirect((int)totalLength);
-        this.view = new UnsafeBuffer(buffer);
-        this.crcView = buffer.duplicate();
+        this.buffer = region;
+        this.backing = backing;
+        this.origin = origin;
+        this.view = new UnsafeBuffer(region, 0, region.limit());
+        this.crcView = region.duplicate();
         restart();
     }
 
