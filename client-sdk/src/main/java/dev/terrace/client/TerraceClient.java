@@ -719,6 +719,45 @@ public final class TerraceClient implements AutoCloseable
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+    // Scheduler hints
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Tells the cluster that a job will read these objects and KV chains, so they are staged into memory before it
+     * starts. Returns the hint's status, whose {@link HintStatus#id()} names it afterwards.
+     */
+    public HintStatus hint(final PrefetchHint hint)
+    {
+        return await(hintAsync(hint));
+    }
+
+    /** Asynchronous {@link #hint(PrefetchHint)}. */
+    public CompletableFuture<HintStatus> hintAsync(final PrefetchHint hint)
+    {
+        return start(() ->
+        {
+            final byte[] json = Json.hintRequest(Objects.requireNonNull(hint, "hint"));
+            return runner.run(call("POST", "/v1/hints", Map.of("Content-Type", "application/json"),
+                new RequestBody.Bytes(json, 0, json.length), ResponseSink.bytes(), requestTimeout))
+                .thenApply(response -> Json.hintStatus(response.status(), response.body()));
+        });
+    }
+
+    /** The status of hint {@code id}. @throws NotFoundException when the node does not know it. */
+    public HintStatus hintStatus(final String id)
+    {
+        return await(start(() -> runner.run(call("GET", "/v1/hints/" + PathCodec.encode(id, false), Map.of(),
+                RequestBody.EMPTY, ResponseSink.bytes(), requestTimeout))
+            .thenApply(response -> Json.hintStatus(response.status(), response.body()))));
+    }
+
+    /** Cancels hint {@code id}; returns false when the node does not know it. */
+    public boolean cancelHint(final String id)
+    {
+        return await(start(() -> remove("/v1/hints/" + PathCodec.encode(id, false))));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
     // Lifecycle
     // ---------------------------------------------------------------------------------------------------------------
 

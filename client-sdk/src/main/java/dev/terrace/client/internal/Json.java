@@ -87,6 +87,79 @@ public final class Json
         return new ObjectListing(bucket, prefix, infos, truncated != null && truncated.asBoolean(false));
     }
 
+    /** The body of {@code POST /v1/hints}. */
+    public static byte[] hintRequest(final dev.terrace.client.PrefetchHint hint)
+    {
+        final ObjectNode root = MAPPER.createObjectNode();
+        root.put("job", hint.job());
+        if (hint.startAt() != null)
+        {
+            root.put("startAt", hint.startAt().toEpochMilli());
+        }
+        else if (hint.startIn() != null)
+        {
+            root.put("startInMs", hint.startIn().toMillis());
+        }
+        root.put("priority", hint.priority());
+        if (hint.ttl() != null)
+        {
+            root.put("ttlMs", hint.ttl().toMillis());
+        }
+        final ArrayNode objects = root.putArray("objects");
+        for (final dev.terrace.client.PrefetchHint.ObjectSelection selection : hint.objectSelections())
+        {
+            final ObjectNode group = objects.addObject().put("bucket", selection.bucket());
+            if (selection.prefix() != null)
+            {
+                group.put("prefix", selection.prefix());
+            }
+            else
+            {
+                final ArrayNode keys = group.putArray("keys");
+                selection.keys().forEach(keys::add);
+            }
+        }
+        final ArrayNode kv = root.putArray("kv");
+        for (final dev.terrace.client.PrefetchHint.KvChain chain : hint.kvChains())
+        {
+            final ArrayNode hashes = kv.addObject().put("namespace", chain.namespace()).putArray("hashes");
+            for (final long hash : chain.hashes())
+            {
+                hashes.add(Names.formatHash(hash));
+            }
+        }
+        try
+        {
+            return MAPPER.writeValueAsBytes(root);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot serialize a hint", ex);
+        }
+    }
+
+    /** The answer of {@code POST /v1/hints} and {@code GET /v1/hints/{id}}. */
+    public static dev.terrace.client.HintStatus hintStatus(final int status, final byte[] body)
+    {
+        final JsonNode root = parse(status, body);
+        final java.util.Map<String, Long> byTier = new java.util.LinkedHashMap<>();
+        final JsonNode tiers = root.get("bytesByTier");
+        if (tiers != null && tiers.isObject())
+        {
+            tiers.fields().forEachRemaining(e -> byTier.put(e.getKey(), e.getValue().asLong()));
+        }
+        return new dev.terrace.client.HintStatus(
+            optionalText(root, "id"),
+            optionalText(root, "job"),
+            optionalText(root, "state"),
+            (int)requiredLong(status, root, "items"),
+            (int)requiredLong(status, root, "itemsStaged"),
+            (int)requiredLong(status, root, "itemsMissing"),
+            requiredLong(status, root, "bytesTotal"),
+            requiredLong(status, root, "bytesStaged"),
+            byTier);
+    }
+
     /** The answer of a prefix lookup. */
     public static PrefixLookup prefixLookup(final int status, final byte[] body)
     {

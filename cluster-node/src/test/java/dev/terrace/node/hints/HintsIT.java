@@ -2,6 +2,11 @@ package dev.terrace.node.hints;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.terrace.client.HintStatus;
+import dev.terrace.client.NotFoundException;
+import dev.terrace.client.PrefetchHint;
+import dev.terrace.client.TerraceClient;
+import dev.terrace.client.Tier;
 import dev.terrace.node.testing.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -171,6 +176,33 @@ class HintsIT
         final JsonNode status = JSON.readTree(later.body());
         assertEquals("pending", status.path("state").asText(), status::toString);
         assertEquals(10, status.path("items").asInt());
+    }
+
+    @Test
+    void theSdkSendsHintsAndFollowsThem() throws Exception
+    {
+        try (TerraceClient client = TerraceClient.builder().endpoint(node.httpEndpoint()).build())
+        {
+            final HintStatus accepted = client.hint(PrefetchHint.forJob("sdk-job")
+                .objects("dataset", "shard-005", "shard-006")
+                .kvChain("llama", 1, 2, 99));
+            assertEquals(5, accepted.items());
+            HintStatus status = accepted;
+            final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!status.isStaged() && System.nanoTime() < deadline)
+            {
+                Thread.sleep(50);
+                status = client.hintStatus(accepted.id());
+            }
+            assertTrue(status.isStaged(), status::toString);
+            assertEquals(1, status.itemsMissing(), "block 99 was never written");
+            assertEquals(Tier.MEMORY, client.getBytes("dataset", "shard-005", null).tier());
+            assertTrue(client.cancelHint(accepted.id()));
+            assertEquals("cancelled", client.hintStatus(accepted.id()).state());
+            org.junit.jupiter.api.Assertions.assertThrows(NotFoundException.class, () -> client.hintStatus("nope"));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PrefetchHint.forJob("x").objects("BAD", "k"));
+        }
     }
 
     @Test
