@@ -14,7 +14,7 @@ import java.util.Objects;
  * rejected outright. Items leaving the window are candidates for the main space, a segmented LRU (probation 20%,
  * protected 80%). When the main space is full the candidate is compared with main's victim (probation's
  * least-recent item) by their estimated recent frequency from a count-min sketch of 4-bit counters that is halved
- * every {@code 10 x width} additions; the candidate is admitted only if it is strictly more frequent, which
+ * every {@code 10 x capacity} additions; the candidate is admitted only if it is strictly more frequent, which
  * keeps one-hit wonders out. A probation hit promotes to protected; protected overflow demotes to probation.
  * <p>
  * Weighted: shares are in weight units and the candidate may displace several victims, each of which must be

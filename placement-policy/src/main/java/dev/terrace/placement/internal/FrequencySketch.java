@@ -2,8 +2,9 @@ package dev.terrace.placement.internal;
 
 /**
  * A count-min sketch of 4-bit counters (4 rows) that estimates how often an id was seen recently, in the style of
- * TinyLFU (Einziger, Eytan, Friedman, Manes, ACM ToS 2017): after {@code 10 x width} increments every counter is
- * halved, so old popularity fades ("reset" aging). Counters are packed 16 to a long; estimates saturate at 15.
+ * TinyLFU (Einziger, Eytan, Friedman, Manes, ACM ToS 2017): after {@code 10 x expectedItems} increments every
+ * counter is halved, so old popularity fades ("reset" aging). Counters are packed 16 to a long; estimates saturate
+ * at 15.
  */
 public final class FrequencySketch
 {
@@ -21,11 +22,12 @@ public final class FrequencySketch
      */
     public FrequencySketch(final int expectedItems)
     {
-        final int width = Integer.highestOneBit(Math.max(64, expectedItems - 1)) << 1;
-        // 4 rows of width counters, 16 counters per long.
-        table = new long[Math.max(1, width * 4 / 16)];
+        // About 16 counters per expected item over the 4 rows (as Caffeine sizes its sketch), 16 counters per long.
+        final int items = Math.max(64, expectedItems);
+        final int width = Math.min(1 << 28, Integer.highestOneBit(items - 1) << 3);
+        table = new long[width * 4 / 16];
         rowMask = width - 1;
-        sampleSize = 10 * width;
+        sampleSize = 10 * items;
     }
 
     /** Estimated recent frequency of {@code id}, 0..15. */

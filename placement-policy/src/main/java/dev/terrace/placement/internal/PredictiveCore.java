@@ -105,7 +105,7 @@ public final class PredictiveCore
         this.hinted = new SlotList(table);
         this.probationGhost = new GhostQueue(Math.max(MIN_GHOST, expected));
         this.mainGhost = new GhostQueue(Math.max(MIN_GHOST, expected));
-        this.sketch = new FrequencySketch(4 * expected);
+        this.sketch = new FrequencySketch(expected);
         this.probationTarget = capacity * PROBATION_SHARE;
     }
 
