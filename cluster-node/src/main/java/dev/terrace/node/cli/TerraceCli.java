@@ -16,7 +16,8 @@ public final class TerraceCli
 {
     public static void main(final String[] args)
     {
-        final int code = new CommandLine(new TerraceCli()).execute(args);
+        // `simulate` passes its own options through to the simulator's parser.
+        final int code = new CommandLine(new TerraceCli()).setUnmatchedOptionsArePositionalParams(true).execute(args);
         if (code != 0 || !NodeCommand.RUNNING.get())
         {
             System.exit(code);
