@@ -109,6 +109,10 @@ public final class MoverConfiguration
     public static final String PEER_IDLE_TIMEOUT_PROP_NAME = "terrace.mover.peer.idle.timeout";
     public static final long PEER_IDLE_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(60);
 
+    /** Most transfers peers may have open here at once (served gets and received pushes); more are told BUSY. */
+    public static final String MAX_PEER_TRANSFERS_PROP_NAME = "terrace.mover.max.peer.transfers";
+    public static final int MAX_PEER_TRANSFERS_DEFAULT = 1024;
+
     /** Threads that run extent sources and sinks (tier reads and writes) and complete callers' futures. */
     public static final String SERVICE_THREADS_PROP_NAME = "terrace.mover.service.threads";
     public static final int SERVICE_THREADS_DEFAULT = 2;
@@ -246,6 +250,11 @@ public final class MoverConfiguration
     public static long peerIdleTimeoutNs()
     {
         return SystemUtil.getDurationInNanos(PEER_IDLE_TIMEOUT_PROP_NAME, PEER_IDLE_TIMEOUT_DEFAULT_NS);
+    }
+
+    public static int maxPeerTransfers()
+    {
+        return Integer.getInteger(MAX_PEER_TRANSFERS_PROP_NAME, MAX_PEER_TRANSFERS_DEFAULT);
     }
 
     public static int serviceThreads()

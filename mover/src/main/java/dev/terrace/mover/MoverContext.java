@@ -55,6 +55,7 @@ public final class MoverContext
     private int maxPeers = MoverConfiguration.maxPeers();
     private long peerIdleTimeoutNs = MoverConfiguration.peerIdleTimeoutNs();
     private int serviceThreads = MoverConfiguration.serviceThreads();
+    private int maxPeerTransfers = MoverConfiguration.maxPeerTransfers();
     private ExtentSource extentSource;
     private ExtentSink extentSink;
     private Executor serviceExecutor;
@@ -113,6 +114,7 @@ public final class MoverContext
         require(maxInFlightBytes >= maxExtentLength, "max in-flight bytes must hold at least one max extent");
         require(ackIntervalLength >= chunkLength, "ack interval must be at least one chunk");
         require(maxPeers > 0, "max peers must be positive");
+        require(maxPeerTransfers > 0, "max peer transfers must be positive");
         require(peerIdleTimeoutNs > 0, "peer idle timeout must be positive");
         require(serviceThreads > 0 || serviceExecutor != null, "service threads must be positive");
         require(udpEnabled || ipcEnabled, "enable UDP, IPC or both");
@@ -561,6 +563,28 @@ public final class MoverContext
     public long peerIdleTimeoutNs()
     {
         return peerIdleTimeoutNs;
+    }
+
+    /** Most transfers peers may have open here at once; further requests are answered BUSY. */
+    public MoverContext maxPeerTransfers(final int maxPeerTransfers)
+    {
+        checkMutable();
+        this.maxPeerTransfers = maxPeerTransfers;
+        return this;
+    }
+
+    public int maxPeerTransfers()
+    {
+        return maxPeerTransfers;
+    }
+
+    /**
+     * How long a transfer a peer started may sit without progress before this plane drops it (a peer that died):
+     * ten resume timeouts or four connection timeouts, whichever is longer.
+     */
+    public long peerTransferIdleTimeoutNs()
+    {
+        return Math.max(10 * resumeTimeoutNs, 4 * connectionTimeoutNs);
     }
 
     /** Threads of the plane's own service pool, used when no {@link #serviceExecutor(Executor)} is given. */

@@ -169,6 +169,51 @@ class DataPlaneIntegrityTest
         assertArrayEquals(value, storeB.get("bucket/pushed-after-fuzz"));
     }
 
+    @Test
+    void abandonedPushesAreDroppedAndPeerTransfersAreCapped() throws Exception
+    {
+        final MapExtentStore store = new MapExtentStore();
+        try (DataPlane plane = DataPlane.launch(TestPlanes.context(store)
+            .resumeTimeoutNs(TimeUnit.MILLISECONDS.toNanos(100))
+            .connectionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(250))
+            .maxPeerTransfers(2)))
+        {
+            final ExclusivePublication toPlane = rawPeer.connect(plane.localEndpoint());
+            final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
+            final PutExtentFlyweight begin = new PutExtentFlyweight();
+            for (long id = 1; id <= 3; id++)
+            {
+                begin.wrap(frame, 0, frame.capacity());
+                final int length = begin.encode(id, 0, "bucket/abandoned-" + id, MIB, 0, 60_000,
+                    TransferClass.REPLICATION, ReplyMedia.UDP, "127.0.0.1", rawPeer.replyPort(),
+                    MoverConfiguration.STREAM_ID_DEFAULT);
+                rawPeer.send(toPlane, frame, 0, length);
+            }
+            rawPeer.await(f -> RawPeer.is(f, MessageType.ACK, 1));
+            rawPeer.await(f -> RawPeer.is(f, MessageType.ACK, 2));
+            final ErrorFlyweight error = new ErrorFlyweight();
+            error.wrap(rawPeer.await(f -> RawPeer.is(f, MessageType.ERROR, 3)));
+            assertEquals(MoverErrorCode.BUSY, MoverErrorCode.get(error.code()), "the third exceeds the cap");
+            awaitValue(() -> plane.counters().inFlightBytes.get(), 2L * MIB);
+
+            // The pusher never sends a chunk: after the idle limit (1 s here) both receipts are dropped.
+            awaitValue(() -> plane.counters().inFlightBytes.get(), 0);
+            assertEquals(2, plane.counters().timeouts.get());
+            assertEquals(0, store.stores.get());
+        }
+    }
+
+    private static void awaitValue(final java.util.function.LongSupplier value, final long expected)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (value.getAsLong() != expected && System.nanoTime() < deadline)
+        {
+            Thread.sleep(5);
+        }
+        assertEquals(expected, value.getAsLong());
+    }
+
     /**
      * A frame that must never reach a transfer: random bytes, truncated or over-long messages, bad versions and
      * types, oversized lengths, and well-formed chunks, acks and errors for transfers that do not exist.

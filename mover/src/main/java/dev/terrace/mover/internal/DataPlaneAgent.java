@@ -134,6 +134,7 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
 
     private final int chunkLength;
     private final long resumeTimeoutNs;
+    private final long peerTransferIdleTimeoutNs;
     private long nowNs;
     private long nextTimerNs;
     private long inFlightBytes;
@@ -161,6 +162,7 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
         this.keyValidator = ctx.keyValidator();
         this.chunkLength = ctx.chunkLength();
         this.resumeTimeoutNs = ctx.resumeTimeoutNs();
+        this.peerTransferIdleTimeoutNs = ctx.peerTransferIdleTimeoutNs();
         this.bufferPool = new BufferPool(Math.min(MAX_POOLED_BYTES, ctx.maxInFlightBytes() / 4));
         this.dispatcher = new FrameDispatcher(
             this, counters, ctx.maxExtentLength(), MoverContext.maxChunkLength(ctx.termLength()));
@@ -261,7 +263,10 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
     public void onClose()
     {
         closed = true;
-        drainCommands();
+        while (drainCommands() > 0)
+        {
+            nowNs = clock.nanoTime();
+        }
         final MoverException closedError = new MoverException(MoverErrorCode.CLOSED, "data plane closed");
         for (final InboundTransfer t : inbound)
         {
@@ -295,7 +300,10 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
     public void drainAfterClose()
     {
         closed = true;
-        drainCommands();
+        while (drainCommands() > 0)
+        {
+            nowNs = clock.nanoTime();
+        }
     }
 
     private int drainCommands()
@@ -517,6 +525,12 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
             reply(arrivedOn, replyHost, replyPort, replyStreamId, id, MoverErrorCode.UNSUPPORTED, "no extent source");
             return;
         }
+        if (serves.size() + receipts.size() >= ctx.maxPeerTransfers())
+        {
+            counters.busyRejections.getAndIncrement();
+            reply(arrivedOn, replyHost, replyPort, replyStreamId, id, MoverErrorCode.BUSY, "too many transfers");
+            return;
+        }
         final PeerLink link = acquireLink(arrivedOn, replyHost, replyPort, replyStreamId);
         if (null == link)
         {
@@ -589,10 +603,10 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
             reply(arrivedOn, replyHost, replyPort, replyStreamId, id, MoverErrorCode.UNSUPPORTED, "no extent sink");
             return;
         }
-        if (!reserve(totalLength))
+        if (serves.size() + receipts.size() >= ctx.maxPeerTransfers() || !reserve(totalLength))
         {
             counters.busyRejections.getAndIncrement();
-            reply(arrivedOn, replyHost, replyPort, replyStreamId, id, MoverErrorCode.BUSY, "no in-flight memory");
+            reply(arrivedOn, replyHost, replyPort, replyStreamId, id, MoverErrorCode.BUSY, "no room for the transfer");
             return;
         }
         final PeerLink link = acquireLink(arrivedOn, replyHost, replyPort, replyStreamId);
@@ -1554,6 +1568,14 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
             failInbound(t, MoverErrorCode.GENERIC, "cannot reach peer: " + t.link.failure, false);
             return 1;
         }
+        if (t.role == InboundTransfer.Role.RECEIPT && t.phase == InboundTransfer.Phase.RECEIVING &&
+            nowNs - t.lastProgressNs > peerTransferIdleTimeoutNs)
+        {
+            // The pusher went away: free its memory. If it comes back its begin message starts over.
+            counters.timeouts.getAndIncrement();
+            failInbound(t, MoverErrorCode.TIMEOUT, "no progress from the sender", false);
+            return 1;
+        }
         if (t.role == InboundTransfer.Role.FETCH && t.phase == InboundTransfer.Phase.RECEIVING &&
             nowNs - t.lastProgressNs > resumeTimeoutNs)
         {
@@ -1581,6 +1603,14 @@ public final class DataPlaneAgent implements Agent, FrameDispatcher.Handler
         if (t.link.state == PeerLink.State.FAILED)
         {
             failOutbound(t, MoverErrorCode.GENERIC, "cannot reach peer: " + t.link.failure);
+            return 1;
+        }
+        if (t.role == OutboundTransfer.Role.SERVE && t.phase != OutboundTransfer.Phase.READING &&
+            nowNs - t.lastActivityNs > peerTransferIdleTimeoutNs)
+        {
+            // The requester went away (it re-sends GET_EXTENT while it still wants the bytes).
+            counters.timeouts.getAndIncrement();
+            failOutbound(t, MoverErrorCode.TIMEOUT, "requester went away");
             return 1;
         }
         if (t.role == OutboundTransfer.Role.PUSH)
