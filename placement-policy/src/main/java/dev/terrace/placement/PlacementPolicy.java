@@ -11,6 +11,10 @@ package dev.terrace.placement;
  * Evictions are reported through the {@link EvictionListener} given at construction, synchronously, from inside
  * {@link #recordAccess}/{@link #admit}; the node demotes what it is told to evict. Implementations are not
  * thread-safe: the node serializes calls per tier.
+ * <p>
+ * Optional inputs (no-ops by default): {@link #beginChain} announces a KV request's chain before its block reads, and
+ * {@link #hint}/{@link #cancelHint} pass scheduler hints; {@link PrefetchPlanner} decides what to stage, which the
+ * node then stages through {@link #admit}. Create policies by name with {@link Policies#create}.
  */
 public interface PlacementPolicy
 {
