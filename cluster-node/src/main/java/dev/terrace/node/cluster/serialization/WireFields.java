@@ -27,6 +27,8 @@ public final class WireFields
     /** Longest serialized actor reference, in UTF-8 bytes. */
     public static final int MAX_ACTOR_REF_BYTES = 4096;
 
+    private static final String ACTOR_REF_SCHEME = "pekko://";
+
     private WireFields()
     {
     }
@@ -172,9 +174,10 @@ public final class WireFields
     public static <T> ActorRef<T> readActorRef(final Input input, final ActorRefCodec codec, final String field)
     {
         final String serialized = readString(input, MAX_ACTOR_REF_BYTES, field);
-        if (serialized.isEmpty())
+        if (!serialized.startsWith(ACTOR_REF_SCHEME))
         {
-            throw new IllegalArgumentException(field + " is empty");
+            // Checked here so that garbage never reaches Pekko's resolver (which logs a warning per bad path).
+            throw new IllegalArgumentException(field + " is not an actor reference");
         }
         return codec.fromWire(serialized);
     }

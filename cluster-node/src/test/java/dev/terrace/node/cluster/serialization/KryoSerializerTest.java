@@ -48,8 +48,10 @@ class KryoSerializerTest
     @BeforeAll
     static void startSystem()
     {
+        // A local provider keeps the unit test quick; SlotAllocationStrategyIT carries these messages between
+        // real cluster nodes.
         system = ActorSystem.create(Behaviors.empty(), "kryo-serializer-test",
-            ClusterTestConfig.config(0, "pekko.actor.serialize-messages = off"));
+            ClusterTestConfig.config(0, "pekko.actor.provider = local"));
         serialization = SerializationExtension.get(Adapter.toClassic(system));
     }
 
@@ -134,6 +136,45 @@ class KryoSerializerTest
             Duration.ofSeconds(5),
             system.scheduler());
         assertEquals(self, answer.toCompletableFuture().get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void pooledKryoInstancesServeConcurrentThreads() throws Exception
+    {
+        final KryoSerializer serializer = kryoSerializer();
+        final ActorRef<NodeInfo> replyTo = system.systemActorOf(Behaviors.ignore(), "concurrent-reply-to",
+            org.apache.pekko.actor.typed.Props.empty());
+        final List<ClusterMessage> messages = samples(replyTo);
+        final int threads = 4;
+        final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try
+        {
+            final List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++)
+            {
+                final int offset = t;
+                results.add(pool.submit(() ->
+                {
+                    int checked = 0;
+                    for (int i = 0; i < 500; i++)
+                    {
+                        final ClusterMessage message = messages.get((i + offset) % messages.size());
+                        final Object back = serializer.fromBinary(serializer.toBinary(message), serializer.manifest(message));
+                        assertEquals(message, back);
+                        checked++;
+                    }
+                    return checked;
+                }));
+            }
+            for (final java.util.concurrent.Future<Integer> result : results)
+            {
+                assertEquals(500, result.get(30, TimeUnit.SECONDS));
+            }
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
     }
 
     @Test
