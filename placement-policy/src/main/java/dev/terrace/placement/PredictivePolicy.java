@@ -28,8 +28,9 @@ import java.util.PriorityQueue;
  *   USENIX ATC 2017): one scaled-down copy per mode replays a hash-sampled subset of the ids at a proportionally
  *   scaled capacity, and the real cache follows the copy with the most hits over recent periods.</li>
  *   <li><b>Hints.</b> Items of an active {@link Hint} stay in a protected queue (up to 80% of the capacity, the
- *   latest-announced evicted first) until the hint is cancelled or expires, so prefetched data survives until it is
- *   read; a {@link PrefetchPlanner} decides what to stage.</li>
+ *   latest-announced evicted first) until they are read (each read consumes one hint's claim) or their hints are
+ *   cancelled or expire, so prefetched data survives until it is used; a {@link PrefetchPlanner} decides what to
+ *   stage.</li>
  * </ul>
  * Per-access cost is amortized O(1) (the miniatures see 1/R of the accesses, R chosen so that each holds about a
  * thousand items). No clock of its own: hint expiry uses the times passed in. Not thread-safe.
@@ -68,7 +69,9 @@ public final class PredictivePolicy implements PlacementPolicy
     private long[] sampledChain = new long[64];
     private boolean fixedMode;
 
-    private final LongIntHashMap hintCounts = new LongIntHashMap(64);
+    // Per hinted id: claims by active hints, and reads that consumed one of them; protected while claims > reads.
+    private final LongIntHashMap hintClaims = new LongIntHashMap(64);
+    private final LongIntHashMap hintReads = new LongIntHashMap(64);
     private final Map<String, Hint> hints = new HashMap<>();
     private final PriorityQueue<Hint> hintsByExpiry =
         new PriorityQueue<>((a, b) -> Long.compare(a.expiresAtMillis(), b.expiresAtMillis()));
@@ -136,11 +139,17 @@ public final class PredictivePolicy implements PlacementPolicy
     {
         Policies.requireWeight(weight);
         expireHints(nowMillis);
-        final boolean protect = hintCounts.containsKey(id);
+        // The read consumes one claim: an item read by the job it was hinted for need not stay protected, which
+        // matters for long hints such as a whole training epoch.
+        final boolean protect = hintClaims.containsKey(id) && consumeClaim(id);
         final boolean resident = core.access(id, weight, protect);
         if (protect)
         {
             core.trimHinted(hintLimit());
+        }
+        else if (hintClaims.containsKey(id))
+        {
+            core.release(id);
         }
         learnMode(id, weight);
         return resident && core.contains(id);
@@ -151,7 +160,7 @@ public final class PredictivePolicy implements PlacementPolicy
     {
         Policies.requireWeight(weight);
         expireHints(nowMillis);
-        final boolean protect = hintCounts.containsKey(id);
+        final boolean protect = isProtected(id);
         final boolean resident = core.stage(id, weight, protect);
         if (protect)
         {
@@ -212,9 +221,12 @@ public final class PredictivePolicy implements PlacementPolicy
         {
             for (final long id : hint.sequenceUnsafe(s))
             {
-                final int count = hintCounts.get(id);
-                hintCounts.put(id, count == LongIntHashMap.MISSING ? 1 : count + 1);
-                core.protect(id);
+                final int claims = hintClaims.get(id);
+                hintClaims.put(id, claims == LongIntHashMap.MISSING ? 1 : claims + 1);
+                if (isProtected(id))
+                {
+                    core.protect(id);
+                }
             }
         }
         core.trimHinted(hintLimit());
@@ -233,15 +245,21 @@ public final class PredictivePolicy implements PlacementPolicy
         {
             for (final long id : hint.sequenceUnsafe(s))
             {
-                final int count = hintCounts.get(id);
-                if (count == 1)
+                final int claims = hintClaims.get(id);
+                if (claims == LongIntHashMap.MISSING)
                 {
-                    hintCounts.remove(id);
-                    core.release(id);
+                    continue;
                 }
-                else if (count > 1)
+                // Which hint a read consumed is not tracked: assume it was this one's claim.
+                final int reads = hintReads.get(id);
+                if (reads > 0)
                 {
-                    hintCounts.put(id, count - 1);
+                    putOrRemove(hintReads, id, reads - 1);
+                }
+                putOrRemove(hintClaims, id, claims - 1);
+                if (!isProtected(id))
+                {
+                    core.release(id);
                 }
             }
         }
@@ -251,6 +269,36 @@ public final class PredictivePolicy implements PlacementPolicy
     public int activeHints()
     {
         return hints.size();
+    }
+
+    private boolean isProtected(final long id)
+    {
+        final int claims = hintClaims.get(id);
+        return claims != LongIntHashMap.MISSING && claims > Math.max(0, hintReads.get(id));
+    }
+
+    // Records a read against id's claims; returns whether a claim is still unconsumed afterwards.
+    private boolean consumeClaim(final long id)
+    {
+        final int claims = hintClaims.get(id);
+        final int reads = Math.max(0, hintReads.get(id));
+        if (reads < claims)
+        {
+            hintReads.put(id, reads + 1);
+        }
+        return isProtected(id);
+    }
+
+    private static void putOrRemove(final LongIntHashMap map, final long id, final int value)
+    {
+        if (value <= 0)
+        {
+            map.remove(id);
+        }
+        else
+        {
+            map.put(id, value);
+        }
     }
 
     private long hintLimit()

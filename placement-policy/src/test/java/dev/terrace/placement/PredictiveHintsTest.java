@@ -58,6 +58,53 @@ class PredictiveHintsTest
     }
 
     @Test
+    void eachReadConsumesOneHintsClaim()
+    {
+        final PredictivePolicy policy = new PredictivePolicy(100, (id, w) -> evicted.add(id));
+        policy.recordAccess(1, 1, 0);
+        policy.hint(Hint.forChain("a", "job-a", "ns", new long[] {1}, 1_000, 9_000), 0);
+        policy.hint(Hint.forChain("b", "job-b", "ns", new long[] {1}, 2_000, 9_000), 0);
+
+        policy.recordAccess(1, 1, 1_000);
+        flood(policy, 10_000, 1_000);
+        assertTrue(policy.contains(1), "job b has not read it yet");
+
+        policy.recordAccess(1, 1, 2_000);
+        flood(policy, 20_000, 2_000);
+        assertFalse(policy.contains(1), "both claims are consumed: nothing protects it any more");
+        assertEquals(2, policy.activeHints());
+    }
+
+    @Test
+    void aLongHintReleasesWhatItsJobHasRead()
+    {
+        // A whole epoch hinted at once: items read early must not keep the protected share full.
+        final PredictivePolicy policy = new PredictivePolicy(100, (id, w) -> evicted.add(id));
+        final long[] epoch = new long[300];
+        for (int i = 0; i < epoch.length; i++)
+        {
+            epoch[i] = 5_000 + i;
+        }
+        policy.hint(new Hint("epoch", "trainer", "ns", List.of(epoch), false, 0, 0, 100_000), 0);
+        int hits = 0;
+        for (int i = 0; i < epoch.length; i++)
+        {
+            // Stage the next 50 items ahead of the reader, then read one.
+            if (i + 50 < epoch.length)
+            {
+                policy.admit(epoch[i + 50], 1, i);
+            }
+            if (i < 50)
+            {
+                policy.admit(epoch[i], 1, i);
+            }
+            hits += policy.contains(epoch[i]) ? 1 : 0;
+            policy.recordAccess(epoch[i], 1, i);
+        }
+        assertEquals(epoch.length, hits);
+    }
+
+    @Test
     void hintsExpireWithTheTimePassedIn()
     {
         final PredictivePolicy policy = new PredictivePolicy(100, (id, w) -> evicted.add(id));
