@@ -3,7 +3,6 @@ package dev.terrace.placement;
 import dev.terrace.placement.internal.Hashing;
 import dev.terrace.placement.internal.LongIntHashMap;
 import dev.terrace.placement.internal.PredictiveCore;
-import dev.terrace.placement.internal.PredictiveCore.Mode;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -40,6 +39,24 @@ public final class PredictivePolicy implements PlacementPolicy
     /** Name in config and reports. */
     public static final String NAME = "predictive";
 
+    /** How the resident set is managed. */
+    public enum Mode
+    {
+        /**
+         * S3-FIFO-like probation and main with ARC-style adaptation of the probation share (ghost hits from
+         * probation grow it, ghost hits from main shrink it); ghost returns go to main.
+         */
+        ADAPTIVE,
+        /**
+         * Scan and loop resistant: fixed probation share; a block leaves probation for main only while main has
+         * room or when its sketch frequency beats main's victim (W-TinyLFU's filter), and ghost returns pass the
+         * same filter, so a loop larger than the cache keeps a stable subset.
+         */
+        FREQUENCY,
+        /** LRU over everything that is not doomed: new blocks go straight to main, hits move to the newest end. */
+        RECENCY
+    }
+
     /** Most of the capacity that hinted items may hold. */
     static final double HINT_SHARE = 0.8;
 
@@ -50,11 +67,10 @@ public final class PredictivePolicy implements PlacementPolicy
     // alike flip-flop otherwise, and every switch disturbs the resident set.
     private static final double SWITCH_MARGIN = 0.05;
     private static final double SCORE_DECAY = 0.9;
-    // LRU with learned doomed classes: never worse than LRU on recency-friendly streams while the miniatures learn.
+    // Start as LRU (plus the learned doomed classes) until a miniature shows that another mode does better.
     private static final Mode INITIAL_MODE = Mode.RECENCY;
 
     private final long capacity;
-    private final EvictionListener listener;
     private final PredictiveCore core;
     private final Mode[] modes = Mode.values();
 
@@ -83,8 +99,8 @@ public final class PredictivePolicy implements PlacementPolicy
     public PredictivePolicy(final long capacity, final EvictionListener listener)
     {
         this.capacity = Policies.requirePositive(capacity);
-        this.listener = Objects.requireNonNull(listener, "listener");
-        this.core = new PredictiveCore(capacity, Policies.expectedEntries(capacity), listener);
+        this.core = new PredictiveCore(capacity, Policies.expectedEntries(capacity),
+            Objects.requireNonNull(listener, "listener"));
         this.core.mode(INITIAL_MODE);
     }
 

@@ -125,7 +125,7 @@ public final class PrefetchPlanner
 
         final Map<String, long[]> jobUse = new HashMap<>();
         final Map<String, long[]> namespaceUse = new HashMap<>();
-        if (++planNumber == Integer.MAX_VALUE || visited.size() > 4 * (long)Math.max(1024, totalItems()))
+        if (++planNumber == Integer.MAX_VALUE || visited.size() > 4 * Math.max(1024, totalItems()))
         {
             visited.clear();
             planNumber = 1;

@@ -1,6 +1,5 @@
 package dev.terrace.placement;
 
-import dev.terrace.placement.internal.PredictiveCore.Mode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,7 +37,7 @@ class PolicyContractTest
         {
             all.add(Arguments.of(name, (Factory)(capacity, listener) -> Policies.create(name, capacity, listener)));
         }
-        for (final Mode mode : Mode.values())
+        for (final PredictivePolicy.Mode mode : PredictivePolicy.Mode.values())
         {
             all.add(Arguments.of("predictive/" + mode,
                 (Factory)(capacity, listener) -> PredictivePolicy.fixed(capacity, listener, mode)));

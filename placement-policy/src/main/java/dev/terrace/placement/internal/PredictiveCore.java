@@ -1,6 +1,7 @@
 package dev.terrace.placement.internal;
 
 import dev.terrace.placement.PlacementPolicy.EvictionListener;
+import dev.terrace.placement.PredictivePolicy.Mode;
 
 /**
  * The queue engine behind {@code PredictivePolicy}: one resident set managed in one of three {@link Mode}s that
@@ -20,24 +21,6 @@ import dev.terrace.placement.PlacementPolicy.EvictionListener;
  */
 public final class PredictiveCore
 {
-    /** How the resident set is managed. */
-    public enum Mode
-    {
-        /**
-         * S3-FIFO-like probation and main with ARC-style adaptation of the probation share (ghost hits from
-         * probation grow it, ghost hits from main shrink it); ghost returns go to main.
-         */
-        ADAPTIVE,
-        /**
-         * Scan and loop resistant: fixed probation share; a block leaves probation for main only while main has
-         * room or when its sketch frequency beats main's victim (W-TinyLFU's filter), and ghost returns pass the
-         * same filter, so a loop larger than the cache keeps a stable subset.
-         */
-        FREQUENCY,
-        /** LRU over everything that is not doomed: new blocks go straight to main, hits move to the newest end. */
-        RECENCY
-    }
-
     /** Queue tags. */
     private static final byte DOOMED = 1;
     private static final byte PROBATION = 2;

@@ -1,5 +1,6 @@
 package dev.terrace.placement.sim;
 
+import dev.terrace.placement.PredictivePolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -8,6 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The predictive policy does not lose to LRU on any trace we have, and wins where its learning applies. */
@@ -58,10 +60,15 @@ class PredictiveVersusLruTest
         // reads first and gets nothing; switching to the frequency mode keeps a stable part of the dataset.
         final Trace sequential = SyntheticTraces.epochs(4000, 6, 8, false, 9);
         final SimulationResult lru = TraceSimulator.run(sequential, "lru", SimulationOptions.memoryOnly(2000));
-        final SimulationResult predictive =
-            TraceSimulator.run(sequential, "predictive", SimulationOptions.memoryOnly(2000));
+        final PredictivePolicy[] made = new PredictivePolicy[1];
+        final SimulationResult predictive = TraceSimulator.run(sequential, (capacity, listener) ->
+        {
+            made[0] = new PredictivePolicy(capacity, listener);
+            return made[0];
+        }, SimulationOptions.memoryOnly(2000));
         assertTrue(lru.memoryHitRatio() < 0.01, "lru " + lru.memoryHitRatio());
         assertTrue(predictive.memoryHitRatio() > 0.2, "predictive " + predictive.memoryHitRatio());
+        assertEquals(PredictivePolicy.Mode.FREQUENCY, made[0].mode());
 
         // Shuffled epochs: a random order each epoch still rewards keeping a stable subset.
         final Trace shuffled = SyntheticTraces.epochs(4000, 6, 1, true, 10);
