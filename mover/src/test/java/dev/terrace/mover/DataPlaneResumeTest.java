@@ -127,7 +127,10 @@ class DataPlaneResumeTest
 
         assertArrayEquals(value, TestPlanes.bytes(fetch.get(30, TimeUnit.SECONDS)));
         final int chunk = client.context().chunkLength();
-        assertTrue(client.counters().duplicateChunks.get() <= 2 * MIB / chunk,
+        // At least 4 MiB had arrived before the break, so a restart from zero would duplicate at least 4 MiB of
+        // chunks; resumes from the acknowledged offset duplicate only what was in flight (more resumes on a loaded
+        // machine, each re-sending at most its window).
+        assertTrue(client.counters().duplicateChunks.get() < 4L * MIB / chunk,
             "resumed near the break, not from zero: " + client.counters());
         assertTrue(server.counters().bytesSent.get() < LENGTH + 4L * MIB, server.counters().toString());
     }
