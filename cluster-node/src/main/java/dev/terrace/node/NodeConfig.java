@@ -16,13 +16,15 @@ public final class NodeConfig
 {
     private final Config config;
 
-    /** The configured node id, or null to derive one from the host name and the bound HTTP port. */
+    /** The configured node id, or null to use the one kept in the data directory. */
     public final String nodeId;
     public final Path dataDir;
     public final String httpHost;
     public final int httpPort;
     public final String clusterHost;
     public final int clusterPort;
+    /** Seed nodes {@code host:port} (Pekko Artery endpoints); empty for a new one-node cluster. */
+    public final java.util.List<String> seeds;
     public final int extentSize;
     public final long memoryCapacity;
     public final double memoryHighWatermark;
@@ -80,6 +82,7 @@ public final class NodeConfig
         httpPort = t.getInt("http.port");
         clusterHost = t.getString("cluster.host");
         clusterPort = t.getInt("cluster.port");
+        seeds = t.getStringList("cluster.seeds");
         final String id = t.getString("node.id");
         nodeId = id.isEmpty() ? null : id;
         extentSize = intBytes(t, "extent-size");
@@ -145,6 +148,10 @@ public final class NodeConfig
     {
         require(httpPort >= 0 && httpPort <= 65535, "terrace.http.port must be 0-65535");
         require(clusterPort >= 0 && clusterPort <= 65535, "terrace.cluster.port must be 0-65535");
+        for (final String seed : seeds)
+        {
+            require(seed.matches("[^:/@\\s]+:\\d{1,5}"), "terrace.cluster.seeds entries are host:port, not '" + seed + "'");
+        }
         require(extentSize >= 4096 && extentSize <= 64 * 1024 * 1024, "terrace.extent-size must be 4KiB-64MiB");
         require(memoryCapacity >= extentSize, "terrace.memory.capacity must hold at least one extent");
         require(memoryHighWatermark > 0.1 && memoryHighWatermark <= 1.0, "terrace.memory.high-watermark must be in (0.1, 1]");
@@ -183,18 +190,4 @@ public final class NodeConfig
         return (int)v;
     }
 
-    /** The id a node without a configured one uses: host name and bound HTTP port. */
-    public static String defaultNodeId(final String host, final int port)
-    {
-        String hostName;
-        try
-        {
-            hostName = java.net.InetAddress.getLocalHost().getHostName();
-        }
-        catch (final java.net.UnknownHostException ex)
-        {
-            hostName = host;
-        }
-        return hostName + "-" + port;
-    }
 }

@@ -20,7 +20,13 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -70,6 +76,10 @@ public final class TerraceNode implements AutoCloseable
     /** Starts a node and returns once it serves HTTP. */
     public static TerraceNode start(final NodeConfig config)
     {
+        final String nodeId = NodeIdentity.resolve(config);
+        // The HTTP endpoint is advertised to the cluster in this member's roles, so it is fixed before joining.
+        final int httpPort = config.httpPort != 0 ? config.httpPort : NodeIdentity.freePort(config.httpHost);
+        final String endpoint = "http://" + config.httpHost + ':' + httpPort;
         final TierDriver memory = TierFactory.memory(config);
         final TierDriver flash = TierFactory.flash(config);
         final TierDriver capacity = TierFactory.capacity(config);
@@ -94,23 +104,23 @@ public final class TerraceNode implements AutoCloseable
             t.setDaemon(true);
             return t;
         });
-        final ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "terrace", config.raw());
-        final Cluster cluster = Cluster.get(system);
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        final ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "terrace",
+            ConfigFactory.parseMap(Map.of("pekko.cluster.roles", List.of(
+                    MemberInfo.NODE_ID_ROLE_PREFIX + nodeId, MemberInfo.HTTP_ROLE_PREFIX + endpoint)))
+                .withFallback(config.raw()));
+        joinCluster(system, config);
 
         final TransferScheduler transfers = new TransferScheduler(System.nanoTime());
         final HintService hints = new HintService(store, new TransferExecutor(transfers, io), io,
             (long)(config.memoryCapacity * config.memoryHighWatermark), config.hintHorizonMillis,
             config.hintMaxJobFraction, config.hintMaxNamespaceFraction, config.hintDefaultTtlMillis);
         final NodeMetrics metrics = new NodeMetrics(store);
-        final String[] endpoint = {""};
-        final String[] nodeId = {config.nodeId};
         final HttpApi api = new HttpApi(store, metrics, hints, transfers, io, config.maxObjectSize, config.maxKvBlockSize,
-            () -> nodeId[0], () -> endpoint[0]);
+            () -> nodeId, () -> endpoint);
         final ServerBinding binding;
         try
         {
-            binding = Http.get(system).newServerAt(config.httpHost, config.httpPort).bind(api.route())
+            binding = Http.get(system).newServerAt(config.httpHost, httpPort).bind(api.route())
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
         catch (final Exception ex)
@@ -120,18 +130,31 @@ public final class TerraceNode implements AutoCloseable
             store.close();
             closeAll(tiers);
             io.shutdownNow();
-            throw new IllegalStateException("cannot bind HTTP on " + config.httpHost + ':' + config.httpPort + ": " +
+            throw new IllegalStateException("cannot bind HTTP on " + config.httpHost + ':' + httpPort + ": " +
                 (ex.getCause() != null ? ex.getCause().getMessage() : ex.getMessage()), ex);
         }
-        final InetSocketAddress local = binding.localAddress();
-        endpoint[0] = "http://" + config.httpHost + ':' + local.getPort();
-        if (nodeId[0] == null)
-        {
-            nodeId[0] = NodeConfig.defaultNodeId(config.httpHost, local.getPort());
-        }
-        final TerraceNode node = new TerraceNode(config, system, store, hints, binding, io, tiers, nodeId[0]);
+        final TerraceNode node = new TerraceNode(config, system, store, hints, binding, io, tiers, nodeId);
         node.registerShutdown();
         return node;
+    }
+
+    /** Joins the configured seed nodes, or forms a new one-node cluster when there are none. */
+    private static void joinCluster(final ActorSystem<Void> system, final NodeConfig config)
+    {
+        final Cluster cluster = Cluster.get(system);
+        if (config.seeds.isEmpty())
+        {
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            return;
+        }
+        final List<Address> seeds = new ArrayList<>();
+        for (final String seed : config.seeds)
+        {
+            final int colon = seed.lastIndexOf(':');
+            seeds.add(new Address("pekko", system.name(), seed.substring(0, colon),
+                Integer.parseInt(seed.substring(colon + 1))));
+        }
+        cluster.manager().tell(new JoinSeedNodes(seeds));
     }
 
     /** The HTTP endpoint, e.g. {@code http://127.0.0.1:8080}. */
