@@ -234,9 +234,17 @@ public final class BenchCommand implements Callable<Integer>
         }
         for (final Comparison comparison : result.comparisons())
         {
-            console.printf(Locale.ROOT, "   %-55s %6.2fx  target %s%n", comparison.label(), comparison.ratio(),
-                comparison.target() == null ? "none" : String.format(Locale.ROOT, ">= %.2fx: %s", comparison.target(),
-                    comparison.met() ? "met" : "NOT met"));
+            final String target;
+            if (comparison.criterion() != null)
+            {
+                target = comparison.criterion() + ": " + (comparison.met() ? "met" : "NOT met");
+            }
+            else
+            {
+                target = comparison.target() == null ? "none" : String.format(Locale.ROOT, ">= %.2fx: %s",
+                    comparison.target(), comparison.met() ? "met" : "NOT met");
+            }
+            console.printf(Locale.ROOT, "   %-55s %6.2fx  target %s%n", comparison.label(), comparison.ratio(), target);
         }
     }
 

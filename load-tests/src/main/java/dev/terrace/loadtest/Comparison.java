@@ -13,6 +13,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param ratio      subject median / baseline median (higher is better for throughput).
  * @param target     the ratio the issue asks for, or {@code null} when the comparison is informational.
  * @param headline   whether it goes into BENCHMARKS.md.
+ * @param criterion  when the issue's target is not a ratio (e.g. "with hints >= 95% where the baseline is below
+ *                   70%"), that target in words; {@code null} otherwise.
+ * @param criterionMet whether {@code criterion} was met, as the suite judged it; {@code null} without a criterion.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Comparison(
@@ -22,7 +25,9 @@ public record Comparison(
     String baselineId,
     double ratio,
     Double target,
-    boolean headline)
+    boolean headline,
+    String criterion,
+    Boolean criterionMet)
 {
     /** Compares two measurements of the same unit. */
     public static Comparison of(
@@ -38,13 +43,26 @@ public record Comparison(
             throw new IllegalArgumentException(subject.id() + " and " + baseline.id() + " have different units");
         }
         final double ratio = baseline.median() == 0 ? 0 : subject.median() / baseline.median();
-        return new Comparison(id, label, subject.id(), baseline.id(), ratio, target, headline);
+        return new Comparison(id, label, subject.id(), baseline.id(), ratio, target, headline, null, null);
     }
 
-    /** Whether the target is met; {@code null} when there is no target. */
+    /**
+     * This comparison judged by a target that is not a ratio: {@code criterion} says what the issue asks, {@code met}
+     * whether the measurements meet it. Any ratio target is dropped.
+     */
+    public Comparison withCriterion(final String criterion, final boolean met)
+    {
+        return new Comparison(id, label, subjectId, baselineId, ratio, null, headline, criterion, met);
+    }
+
+    /** Whether the target (or the criterion) is met; {@code null} when there is neither. */
     @JsonProperty("met")
     public Boolean met()
     {
+        if (criterion != null)
+        {
+            return criterionMet;
+        }
         return target == null ? null : ratio >= target;
     }
 }

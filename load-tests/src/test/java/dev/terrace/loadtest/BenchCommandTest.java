@@ -169,6 +169,79 @@ class BenchCommandTest
     }
 
     @Test
+    void curvesTablesAndCriteriaReachThePlotsTheReportAndBenchmarksMd() throws IOException
+    {
+        final BenchSuite curved = new FixedSuite("delta", 96.0, 60.0)
+        {
+            @Override
+            public SuiteResult run(final BenchContext context) throws Exception
+            {
+                final SuiteResult plain = super.run(context);
+                final Comparison judged = plain.comparisons().get(0).withCriterion("subject >= 95 where baseline < 70",
+                    true);
+                final Curve fast = new Curve("request latency", "fast", "percentile", "latency (ms)",
+                    List.of(50.0, 90.0, 99.0, 99.9, 100.0), List.of(1.0, 2.0, 4.0, 8.0, 9.5), true);
+                final Curve slow = new Curve("request latency", "slow", "percentile", "latency (ms)",
+                    List.of(50.0, 90.0, 99.0, 99.9, 100.0), List.of(2.0, 5.0, 9.0, 20.0, 31.0), true);
+                final Table table = new Table("simulate table", List.of("policy", "memory-hit"),
+                    List.of(List.of("lru", "0.2790"), List.of("predictive", "0.4400")), "how to read it");
+                return new SuiteResult(plain.suite(), plain.title(), plain.status(), null, plain.conditions(),
+                    plain.measurements(), List.of(judged), List.of(), List.of(), null)
+                    .withExtras(List.of(fast, slow), List.of(table));
+            }
+        };
+        assertEquals(0, run(List.of(curved), "delta"), output());
+        assertTrue(output().contains("subject >= 95 where baseline < 70: met"), output());
+
+        final Path results = repo.resolve("load-tests/results/" + today());
+        final SuiteResult stored = ResultStore.read(results.resolve("delta.json"));
+        assertEquals(2, stored.curves().size());
+        assertEquals(9.5, stored.curves().get(0).yAt(100.0));
+        assertEquals("predictive", stored.tables().get(0).rows().get(1).get(0));
+        assertEquals(Boolean.TRUE, stored.comparisons().get(0).met());
+        final BufferedImage curves = ImageIO.read(results.resolve("delta-request-latency.png").toFile());
+        assertNotNull(curves, "the latency curve plot is a readable image");
+
+        final String report = Files.readString(results.resolve("report.md"));
+        assertTrue(report.contains("| lru | 0.2790 |"), report);
+        assertTrue(report.contains("how to read it"), report);
+        assertTrue(report.contains("| slow | 2.00 | 5.00 | 9.00 | 20.0 | 31.0 |"), report);
+        assertTrue(report.contains("![delta-request-latency.png](delta-request-latency.png)"), report);
+        final String benchmarks = Files.readString(repo.resolve("BENCHMARKS.md"));
+        assertTrue(benchmarks.contains("| subject >= 95 where baseline < 70 | yes |"), benchmarks);
+    }
+
+    @Test
+    void resultsWrittenBeforeCurvesTablesAndCriteriaStillRender() throws IOException
+    {
+        final Path results = repo.resolve("load-tests/results/2020-01-01");
+        Files.createDirectories(results);
+        Files.writeString(results.resolve("old.json"), """
+            {"suite": "old", "title": "an older result", "status": "COMPLETED", "reason": null,
+             "conditions": {"fsync": "none"},
+             "measurements": [
+               {"id": "old.t", "chart": "disk", "category": "write", "baseline": false, "label": "Tier.put",
+                "unit": "MiB/s", "median": 90, "min": 90, "max": 90, "iterations": [90], "method": "fixture"},
+               {"id": "old.b", "chart": "disk", "category": "write", "baseline": true, "label": "fio",
+                "unit": "MiB/s", "median": 100, "min": 100, "max": 100, "iterations": [100], "method": "fixture"}],
+             "comparisons": [{"id": "old.w", "label": "old write", "subjectId": "old.t", "baselineId": "old.b",
+                "ratio": 0.9, "target": 0.8, "headline": true, "met": true}],
+             "run": {"date": "2020-01-01", "startedAt": "2020-01-01T00:00:00Z", "elapsedSeconds": 1, "quick": false,
+                "command": "bench old", "machine": {"cores": 2, "memoryBytes": 1, "cpuModel": "x", "disk": "d",
+                "os": "o", "jvm": "j"}}}
+            """);
+        final SuiteResult old = ResultStore.read(results.resolve("old.json"));
+        assertTrue(old.curves().isEmpty());
+        assertTrue(old.tables().isEmpty());
+        assertEquals(Boolean.TRUE, old.comparisons().get(0).met());
+
+        assertEquals(0, run(List.of(), "--render-only", "--out", results.toString()), output());
+        assertNotNull(ImageIO.read(results.resolve("old-disk.png").toFile()));
+        assertTrue(Files.readString(repo.resolve("BENCHMARKS.md")).contains("| old | old write | 90.0 MiB/s | 100 MiB/s "
+            + "| **0.90x** | >= 0.80x | yes |"));
+    }
+
+    @Test
     void unknownSuiteIsAUsageError()
     {
         assertEquals(2, run(List.of(), "no-such-suite"));

@@ -33,6 +33,24 @@ public final class MachineProbe
             System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     }
 
+    /**
+     * The load average as a condition line, e.g. {@code 3.10 2.80 2.50 (1/5/15 min; the machine is shared, 2 cores)}:
+     * benchmarks here share the machine with other engineers' builds and tests.
+     */
+    public static String loadAverage()
+    {
+        try
+        {
+            final String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return String.format(java.util.Locale.ROOT, "%s %s %s (1/5/15 min; the machine is shared, %d cores)",
+                fields[0], fields[1], fields[2], Runtime.getRuntime().availableProcessors());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return "unknown";
+        }
+    }
+
     private static long memoryBytes()
     {
         final java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();

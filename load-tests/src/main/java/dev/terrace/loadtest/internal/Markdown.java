@@ -5,8 +5,10 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.terrace.loadtest.Comparison;
+import dev.terrace.loadtest.Curve;
 import dev.terrace.loadtest.Measurement;
 import dev.terrace.loadtest.SuiteResult;
+import dev.terrace.loadtest.Table;
 
 /**
  * Renders results as Markdown: the run folder's {@code report.md} and the repository's {@code BENCHMARKS.md}.
@@ -64,6 +66,11 @@ public final class Markdown
                     .append(" | ").append(escape(m.method())).append(" |\n");
             }
             md.append('\n');
+            for (final Table table : result.tables())
+            {
+                appendTable(md, table);
+            }
+            appendCurveSummary(md, result.curves());
             for (final String plot : plots.getOrDefault(result.suite(), List.of()))
             {
                 md.append("![").append(plot).append("](").append(plot).append(")\n\n");
@@ -166,8 +173,68 @@ public final class Markdown
             .append(withUnit(subject)).append(" | ")
             .append(withUnit(baseline)).append(" | ")
             .append(String.format(Locale.ROOT, "**%.2fx**", c.ratio())).append(" | ")
-            .append(c.target() == null ? "none" : String.format(Locale.ROOT, ">= %.2fx", c.target())).append(" | ")
+            .append(c.criterion() != null ? escape(c.criterion())
+                : c.target() == null ? "none" : String.format(Locale.ROOT, ">= %.2fx", c.target())).append(" | ")
             .append(c.met() == null ? "n/a" : c.met() ? "yes" : "**no**").append(" |\n");
+    }
+
+    private static void appendTable(final StringBuilder md, final Table table)
+    {
+        md.append("### ").append(escape(table.title())).append("\n\n");
+        md.append('|');
+        for (final String column : table.columns())
+        {
+            md.append(' ').append(escape(column)).append(" |");
+        }
+        md.append("\n|");
+        md.append("---|".repeat(table.columns().size()));
+        md.append('\n');
+        for (final List<String> row : table.rows())
+        {
+            md.append('|');
+            for (final String cell : row)
+            {
+                md.append(' ').append(escape(cell)).append(" |");
+            }
+            md.append('\n');
+        }
+        md.append('\n');
+        if (table.note() != null && !table.note().isBlank())
+        {
+            md.append(table.note().strip()).append("\n\n");
+        }
+    }
+
+    /** Percentile curves as a table of their usual points, so the figures can be read without the plot. */
+    private static void appendCurveSummary(final StringBuilder md, final List<Curve> curves)
+    {
+        final double[] points = {50, 90, 99, 99.9, 100};
+        String chart = null;
+        for (final Curve curve : curves)
+        {
+            if (!curve.logX())
+            {
+                continue;
+            }
+            if (!curve.chart().equals(chart))
+            {
+                chart = curve.chart();
+                md.append("### ").append(escape(chart)).append(" (").append(escape(curve.yTitle())).append(")\n\n");
+                md.append("| curve | p50 | p90 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|\n");
+            }
+            md.append("| ").append(escape(curve.label()));
+            for (final double point : points)
+            {
+                final double value = curve.yAt(point);
+                md.append(" | ").append(Double.isNaN(value) ? "-" : number(value));
+            }
+            md.append(" |\n");
+            final int index = curves.indexOf(curve);
+            if (index == curves.size() - 1 || !curves.get(index + 1).chart().equals(chart))
+            {
+                md.append('\n');
+            }
+        }
     }
 
     private static String withUnit(final Measurement measurement)

@@ -15,15 +15,21 @@ import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import dev.terrace.loadtest.Comparison;
+import dev.terrace.loadtest.Curve;
 import dev.terrace.loadtest.Measurement;
 import dev.terrace.loadtest.SuiteResult;
 
 /**
  * Draws a suite's PNG plots with XChart: one grouped bar chart per measurement chart (Terrace next to its baseline,
- * error bars to the farthest iteration), and one chart of the ratios against their targets.
+ * error bars to the farthest iteration), one line chart per curve chart (latency percentiles), and one chart of the
+ * ratios against their targets.
  */
 public final class PlotWriter
 {
@@ -32,6 +38,8 @@ public final class PlotWriter
     private static final Color MET = new Color(0x2c, 0xa0, 0x2c);
     private static final Color MISSED = new Color(0xd6, 0x27, 0x28);
     private static final Color NO_TARGET = TERRACE;
+    private static final Color[] CURVE_COLORS = {
+        BASELINE, TERRACE, new Color(0xff, 0x7f, 0x0e), MET, new Color(0x94, 0x67, 0xbd), MISSED};
     private static final int WIDTH = 1000;
     private static final int HEIGHT = 560;
 
@@ -54,6 +62,13 @@ public final class PlotWriter
             final String file = result.suite() + "-" + slug(chart.getKey()) + ".png";
             BitmapEncoder.saveBitmap(
                 throughputChart(result.suite(), chart.getKey(), chart.getValue()),
+                dir.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
+            files.add(file);
+        }
+        for (final Map.Entry<String, List<Curve>> chart : curvesByChart(result).entrySet())
+        {
+            final String file = result.suite() + "-" + slug(chart.getKey()) + ".png";
+            BitmapEncoder.saveBitmap(curveChart(result.suite(), chart.getKey(), chart.getValue()),
                 dir.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
             files.add(file);
         }
@@ -121,9 +136,11 @@ public final class PlotWriter
             addValue(row.baseline(), baselineValues, baselineErrors, baselineLabels);
             unit = row.subject() != null ? row.subject().unit() : row.baseline().unit();
         }
+        final boolean throughput = unit.endsWith("/s");
         final CategoryChart chart = new CategoryChartBuilder()
             .width(WIDTH).height(HEIGHT)
-            .title(suite + ": " + chartName + " throughput vs baseline (median, whiskers to farthest iteration)")
+            .title(suite + ": " + chartName + (throughput ? " throughput" : "")
+                + " vs baseline (median, whiskers to farthest iteration)")
             .xAxisTitle("")
             .yAxisTitle(unit)
             .build();
@@ -132,7 +149,14 @@ public final class PlotWriter
         chart.getStyler().setLabelsVisible(true);
         chart.getStyler().setLabelsPosition(0.5);
         chart.getStyler().setLabelsRotation(0);
-        chart.getStyler().setDecimalPattern("#,##0");
+        double highest = 0;
+        for (final Row row : rows)
+        {
+            highest = Math.max(highest, Math.max(row.subject() == null ? 0 : row.subject().max(),
+                row.baseline() == null ? 0 : row.baseline().max()));
+        }
+        // Whole numbers read best for throughput; small values (ratios, seconds) need their decimals.
+        chart.getStyler().setDecimalPattern(highest >= 100 ? "#,##0" : highest >= 10 ? "#,##0.0" : "#,##0.00");
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setXAxisLabelRotation(rows.size() > 4 ? 10 : 0);
         chart.addSeries("Terrace: " + String.join(", ", subjectLabels), x, subjectValues, subjectErrors);
@@ -149,6 +173,73 @@ public final class PlotWriter
         {
             labels.add(measurement.label());
         }
+    }
+
+    /** The curves of each curve chart, in order of first appearance. */
+    static Map<String, List<Curve>> curvesByChart(final SuiteResult result)
+    {
+        final Map<String, List<Curve>> byChart = new LinkedHashMap<>();
+        for (final Curve curve : result.curves())
+        {
+            byChart.computeIfAbsent(curve.chart(), chart -> new ArrayList<>()).add(curve);
+        }
+        return byChart;
+    }
+
+    /**
+     * A line chart of curves sharing axes. Percentile curves are drawn against {@code 1 / (1 - p)} on a log axis,
+     * labelled with the percentile, the way HdrHistogram plots are read.
+     */
+    static XYChart curveChart(final String suite, final String chartName, final List<Curve> curves)
+    {
+        final Curve first = curves.get(0);
+        final XYChart chart = new XYChartBuilder()
+            .width(WIDTH).height(HEIGHT)
+            .title(suite + ": " + chartName)
+            .xAxisTitle(first.logX() ? first.xTitle() + " (log scale of 1 / (1 - p))" : first.xTitle())
+            .yAxisTitle(first.yTitle())
+            .build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotGridLinesColor(new Color(0xe8, 0xe8, 0xe8));
+        chart.getStyler().setAntiAlias(true);
+        chart.getStyler().setLegendBorderColor(Color.WHITE);
+        chart.getStyler().setSeriesColors(CURVE_COLORS);
+        chart.getStyler().setYAxisMin(0.0);
+        if (first.logX())
+        {
+            chart.getStyler().setXAxisLogarithmic(true);
+            chart.getStyler().setxAxisTickLabelsFormattingFunction(PlotWriter::percentileLabel);
+        }
+        for (final Curve curve : curves)
+        {
+            final List<Double> x = new ArrayList<>();
+            for (final Double value : curve.x())
+            {
+                x.add(curve.logX() ? percentileToLogX(value) : value);
+            }
+            final XYSeries series = chart.addSeries(curve.label(), x, curve.y());
+            series.setMarker(SeriesMarkers.NONE);
+        }
+        return chart;
+    }
+
+    /** Where percentile {@code p} (0-100) goes on the log axis: {@code 1 / (1 - p / 100)}, so p0 is 1 and p99 is 100. */
+    static double percentileToLogX(final double percentile)
+    {
+        final double fraction = Math.min(percentile, 99.9999) / 100.0;
+        return 1.0 / (1.0 - fraction);
+    }
+
+    /** The percentile a log-axis position stands for, as a tick label: 10 -> "p90", 1000 -> "p99.9". */
+    static String percentileLabel(final double logX)
+    {
+        final double percentile = 100.0 * (1.0 - 1.0 / logX);
+        final String text = String.format(java.util.Locale.ROOT, "%.4f", percentile)
+            .replaceAll("0+$", "").replaceAll("\\.$", "");
+        return "p" + text;
     }
 
     static CategoryChart ratioChart(final String suite, final List<Comparison> comparisons)

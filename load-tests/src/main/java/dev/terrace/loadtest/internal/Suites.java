@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.terrace.loadtest.BenchSuite;
+import dev.terrace.loadtest.internal.epochs.EpochsSuite;
 import dev.terrace.loadtest.internal.tiers.TiersSuite;
 
 /**
@@ -21,6 +22,7 @@ public final class Suites
     static
     {
         SUITES.put(TiersSuite.NAME, TiersSuite::new);
+        SUITES.put(EpochsSuite.NAME, EpochsSuite::new);
     }
 
     /** The suite names for picocli's completion candidates and help. */

@@ -15,6 +15,7 @@ import dev.terrace.loadtest.BenchSuite;
 import dev.terrace.loadtest.Comparison;
 import dev.terrace.loadtest.Measurement;
 import dev.terrace.loadtest.SuiteResult;
+import dev.terrace.loadtest.internal.MachineProbe;
 import dev.terrace.tier.FlashTier;
 import dev.terrace.tier.TierDriver;
 import dev.terrace.tier.TierException;
@@ -59,7 +60,7 @@ public final class TiersSuite implements BenchSuite
     public SuiteResult run(final BenchContext context) throws Exception
     {
         final Map<String, String> conditions = new LinkedHashMap<>();
-        conditions.put("load average at start", loadAverage());
+        conditions.put("load average at start", MachineProbe.loadAverage());
 
         final StringBuilder whyNoFio = new StringBuilder();
         final Optional<String> fioVersion = Fio.ensureInstalled(context::progress, whyNoFio::append);
@@ -75,7 +76,7 @@ public final class TiersSuite implements BenchSuite
         runFlash(context, conditions, measurements, comparisons);
         runMemory(context, conditions, measurements, comparisons);
 
-        conditions.put("load average at end", loadAverage());
+        conditions.put("load average at end", MachineProbe.loadAverage());
         return SuiteResult.completed(NAME, title(), conditions, measurements, comparisons);
     }
 
@@ -218,19 +219,5 @@ public final class TiersSuite implements BenchSuite
     static String idSize(final int bytes)
     {
         return sizeLabel(bytes).replace(" ", "");
-    }
-
-    private static String loadAverage()
-    {
-        try
-        {
-            final String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return String.format(Locale.ROOT, "%s %s %s (1/5/15 min; the machine is shared, %d cores)",
-                fields[0], fields[1], fields[2], Runtime.getRuntime().availableProcessors());
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return "unknown";
-        }
     }
 }
