@@ -112,7 +112,7 @@ public final class NodeConfig
      * @param file      an optional HOCON file layered over the defaults (null for none).
      * @param overrides key/value pairs that win over everything (for tests and the CLI).
      */
-    public static NodeConfig load(final Path file, final Map<String, String> overrides)
+    public static NodeConfig load(final Path file, final Map<String, ?> overrides)
     {
         Config layered = ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.systemProperties());
         if (file != null)

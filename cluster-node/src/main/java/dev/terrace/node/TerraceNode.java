@@ -3,11 +3,15 @@ package dev.terrace.node;
 import dev.terrace.mover.TransferExecutor;
 import dev.terrace.mover.TransferScheduler;
 import dev.terrace.node.hints.HintService;
+import dev.terrace.node.cluster.ClusterRuntime;
+import dev.terrace.node.cluster.handoff.SlotHandOff;
 import dev.terrace.node.http.HttpApi;
+import dev.terrace.node.http.SlotRouting;
 import dev.terrace.node.metrics.NodeMetrics;
 import dev.terrace.node.store.NodeStore;
 import dev.terrace.placement.PlacementPolicy;
 import dev.terrace.placement.Policies;
+import dev.terrace.protocol.SlotHash;
 import dev.terrace.tier.TierDriver;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -33,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 
 /**
@@ -109,13 +114,17 @@ public final class TerraceNode implements AutoCloseable
                     MemberInfo.NODE_ID_ROLE_PREFIX + nodeId, MemberInfo.HTTP_ROLE_PREFIX + endpoint)))
                 .withFallback(config.raw()));
         joinCluster(system, config);
+        final AtomicReference<ClusterRuntime> runtime = new AtomicReference<>();
+        final SlotHandOff handOff = new SlotHandOff(store, runtime::get, SlotHash.DEFAULT_SLOTS);
+        final ClusterRuntime cluster = ClusterRuntime.start(system, nodeId, SlotHash.DEFAULT_SLOTS, handOff);
+        runtime.set(cluster);
 
         final TransferScheduler transfers = new TransferScheduler(System.nanoTime());
         final HintService hints = new HintService(store, new TransferExecutor(transfers, io), io,
             (long)(config.memoryCapacity * config.memoryHighWatermark), config.hintHorizonMillis,
             config.hintMaxJobFraction, config.hintMaxNamespaceFraction, config.hintDefaultTtlMillis);
         final NodeMetrics metrics = new NodeMetrics(store);
-        final HttpApi api = new HttpApi(store, metrics, hints, transfers, io, config.maxObjectSize, config.maxKvBlockSize,
+        final HttpApi api = new HttpApi(store, metrics, hints, transfers, new SlotRouting(cluster, system), cluster, handOff, io, config.maxObjectSize, config.maxKvBlockSize,
             () -> nodeId, () -> endpoint);
         final ServerBinding binding;
         try

@@ -32,6 +32,12 @@ final class NodeCommand implements Callable<Integer>
     @Option(names = "--data-dir", description = "root of node-local state (default ./var)")
     Path dataDir;
 
+    @Option(names = "--cluster-port", description = "cluster (Pekko Artery) port (default 7355; 0 picks a free one)")
+    Integer clusterPort;
+
+    @Option(names = "--seed", description = "HOST:PORT of a node to join (repeatable); none starts a new cluster")
+    java.util.List<String> seeds = new java.util.ArrayList<>();
+
     @Option(names = "-D", description = "any configuration key, e.g. -D terrace.memory.capacity=2GiB",
         mapFallbackValue = "")
     Map<String, String> overrides = new LinkedHashMap<>();
@@ -39,7 +45,15 @@ final class NodeCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final Map<String, String> all = new LinkedHashMap<>(overrides);
+        final Map<String, Object> all = new LinkedHashMap<>(overrides);
+        if (clusterPort != null)
+        {
+            all.put("terrace.cluster.port", clusterPort.toString());
+        }
+        if (!seeds.isEmpty())
+        {
+            all.put("terrace.cluster.seeds", seeds);
+        }
         if (httpPort != null)
         {
             all.put("terrace.http.port", httpPort.toString());

@@ -1,6 +1,8 @@
 package dev.terrace.node.http;
 
 import dev.terrace.mover.TransferScheduler;
+import dev.terrace.node.cluster.ClusterRuntime;
+import dev.terrace.node.cluster.handoff.SlotHandOff;
 import dev.terrace.node.hints.HintService;
 import dev.terrace.node.metrics.NodeMetrics;
 import dev.terrace.node.store.NodeStore;
@@ -31,6 +33,8 @@ public final class HttpApi
     private final NodeRoutes node;
     private final HintRoutes hints;
     private final MoverRoutes mover;
+    private final ClusterRoutes cluster;
+    private final HandOffRoutes handOffs;
     private final NodeMetrics metrics;
 
     public HttpApi(
@@ -38,18 +42,23 @@ public final class HttpApi
         final NodeMetrics metrics,
         final HintService hintService,
         final TransferScheduler transfers,
+        final SlotRouting routing,
+        final ClusterRuntime clusterRuntime,
+        final SlotHandOff handOff,
         final Executor io,
         final long maxObjectSize,
         final long maxKvBlockSize,
         final Supplier<String> nodeId,
         final Supplier<String> httpEndpoint)
     {
-        final ItemHandlers items = new ItemHandlers(store, io, maxObjectSize, maxKvBlockSize);
+        final ItemHandlers items = new ItemHandlers(store, io, maxObjectSize, maxKvBlockSize, routing);
         this.objects = new ObjectRoutes(store, items);
         this.kv = new KvRoutes(store, items);
         this.node = new NodeRoutes(store, metrics, nodeId, httpEndpoint);
         this.hints = new HintRoutes(hintService);
         this.mover = new MoverRoutes(transfers);
+        this.cluster = new ClusterRoutes(clusterRuntime, handOff);
+        this.handOffs = new HandOffRoutes(store, io, clusterRuntime.localSlots().slots());
         this.metrics = metrics;
     }
 
@@ -75,7 +84,9 @@ public final class HttpApi
                 metrics.recordRequest(routeLabel, response.status().intValue());
                 return response;
             }, () -> handleRejections(rejections, () -> handleExceptions(exceptions, () -> concat(
-                pathPrefix("v1", () -> concat(objects.route(), kv.route(), hints.route(), mover.route(), node.v1Route())),
+                pathPrefix("v1", () -> concat(objects.route(), kv.route(), hints.route(), mover.route(), cluster.route(),
+                    node.v1Route())),
+                handOffs.route(),
                 node.rootRoute(),
                 complete(HttpErrors.notFound("no such route"))))));
         });
@@ -94,6 +105,14 @@ public final class HttpApi
         if (path.startsWith("/v1/hints"))
         {
             return "hints";
+        }
+        if (path.startsWith("/internal/"))
+        {
+            return "internal";
+        }
+        if (path.startsWith("/v1/cluster"))
+        {
+            return "cluster";
         }
         if (path.startsWith("/v1/mover"))
         {

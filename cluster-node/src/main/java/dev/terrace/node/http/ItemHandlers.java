@@ -5,6 +5,7 @@ import dev.terrace.node.store.ItemKind;
 import dev.terrace.node.store.ItemMeta;
 import dev.terrace.node.store.NodeStore;
 import dev.terrace.protocol.Durability;
+import dev.terrace.protocol.SlotHash;
 import dev.terrace.protocol.TerraceHeaders;
 import dev.terrace.tier.TierKind;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -55,17 +56,29 @@ final class ItemHandlers
     private final Executor io;
     private final long maxObjectSize;
     private final long maxKvBlockSize;
+    private final SlotRouting routing;
 
-    ItemHandlers(final NodeStore store, final Executor io, final long maxObjectSize, final long maxKvBlockSize)
+    ItemHandlers(
+        final NodeStore store, final Executor io, final long maxObjectSize, final long maxKvBlockSize,
+        final SlotRouting routing)
     {
+        this.routing = routing;
         this.store = store;
         this.io = io;
         this.maxObjectSize = maxObjectSize;
         this.maxKvBlockSize = maxKvBlockSize;
     }
 
-    /** The four methods on one item; anything else is 405. */
+    /** The four methods on one item, served by the owner of its slot; anything else is 405. */
     Route item(final ItemKind kind, final String container, final String name)
+    {
+        final int slot = kind == ItemKind.OBJECT
+            ? SlotHash.objectSlot(container, name, SlotHash.DEFAULT_SLOTS)
+            : SlotHash.kvSlot(container, Long.parseUnsignedLong(name), SlotHash.DEFAULT_SLOTS);
+        return routing.route(slot, () -> localItem(kind, container, name));
+    }
+
+    private Route localItem(final ItemKind kind, final String container, final String name)
     {
         return concat(
             put(() -> putItem(kind, container, name)),

@@ -452,6 +452,132 @@ public final class NodeStore implements AutoCloseable
         return meta.durability() == Durability.WRITE_THROUGH ? TierKind.CAPACITY : null;
     }
 
+    // ---------------------------------------------------------------- slot hand-off
+
+    /** The items whose names hash to {@code slot} (of {@code slots}). */
+    public List<ItemMeta> itemsInSlot(final int slot, final int slots)
+    {
+        final List<ItemMeta> result = new ArrayList<>();
+        for (final ItemMeta meta : index.values())
+        {
+            if (slotOf(meta, slots) == slot)
+            {
+                result.add(meta);
+            }
+        }
+        return result;
+    }
+
+    /** The slot of an item. */
+    public static int slotOf(final ItemMeta meta, final int slots)
+    {
+        return meta.kind() == ItemKind.OBJECT
+            ? dev.terrace.protocol.SlotHash.objectSlot(meta.container(), meta.name(), slots)
+            : dev.terrace.protocol.SlotHash.kvSlot(meta.container(), Long.parseUnsignedLong(meta.name()), slots);
+    }
+
+    /** The next generation number; items written from now on have at least this one. */
+    public long nextGeneration()
+    {
+        return generations.get();
+    }
+
+    /**
+     * Extent {@code i} of {@code meta} from memory or flash, without promoting it or counting an access, or null when
+     * neither holds it (a hand-off reads this way).
+     */
+    public ByteBuffer localExtent(final ItemMeta meta, final int i)
+    {
+        final String key = meta.extentKey(i);
+        try
+        {
+            ByteBuffer bytes = memory.get(key, 0, -1);
+            if (bytes == null)
+            {
+                bytes = flash.get(key, 0, -1);
+            }
+            return bytes != null && bytes.remaining() == meta.extentLength(i) ? bytes : null;
+        }
+        catch (final TierException ex)
+        {
+            return null;
+        }
+    }
+
+    /**
+     * Drops this node's copy of an item that another node now owns: index, journal and local extents. The capacity
+     * tier's copy is shared and stays.
+     */
+    public void forget(final ItemMeta meta)
+    {
+        final boolean removed;
+        synchronized (journal)
+        {
+            removed = index.remove(meta.indexKey(), meta);
+            if (removed)
+            {
+                journal.appendDelete(meta.indexKey(), false);
+            }
+        }
+        if (removed)
+        {
+            deleteExtents(meta);
+        }
+    }
+
+    /**
+     * Takes over an item handed off by its previous owner. When {@code extents} is non-null it yields the item's
+     * extents in order, and they are stored here by the item's durability class; when null, only the metadata moves
+     * (a {@code write-through} item whose bytes stay in the capacity tier). An item this node already holds in the
+     * same or a newer generation is kept (its flash copy is reused, not re-fetched).
+     *
+     * @return whether the item was imported (false: kept the local one).
+     */
+    public boolean importItem(final ItemMeta meta, final java.util.function.IntFunction<ByteBuffer> extents)
+    {
+        final ItemMeta local = index.get(meta.indexKey());
+        if (local != null && Long.compareUnsigned(local.generation(), meta.generation()) >= 0 &&
+            (local.durability() == Durability.WRITE_THROUGH || residentTier(local) != null))
+        {
+            return false;
+        }
+        if (extents != null)
+        {
+            try
+            {
+                for (int i = 0; i < meta.extentCount(); i++)
+                {
+                    final ByteBuffer bytes = extents.apply(i);
+                    if (meta.durability() == Durability.WRITE_THROUGH)
+                    {
+                        cacheExtent(meta.extentKey(i), bytes);
+                    }
+                    else
+                    {
+                        storeExtent(meta.extentKey(i), bytes, meta.durability());
+                    }
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                deleteExtents(meta);
+                throw ex;
+            }
+        }
+        final ItemMeta previous;
+        synchronized (journal)
+        {
+            journal.appendPut(meta, meta.durability() != Durability.CACHE);
+            previous = index.put(meta.indexKey(), meta);
+        }
+        if (previous != null && previous.generation() != meta.generation())
+        {
+            deleteExtents(previous);
+        }
+        generations.accumulateAndGet(meta.generation() + 1, Math::max);
+        return true;
+    }
+
     // ---------------------------------------------------------------- stats
 
     /** Tier snapshots, fastest first. */
