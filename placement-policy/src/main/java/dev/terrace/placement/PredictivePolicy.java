@@ -14,9 +14,10 @@ import java.util.PriorityQueue;
  * <ul>
  *   <li><b>KV chains.</b> Given each request's chain ({@link #beginChain}), it classifies every new block (part of an
  *   entirely new chain, by length; an extension behind a reused prefix; the chain's last, usually partial, block)
- *   and learns per class how often new blocks come back. Classes that rarely return (on the Mooncake trace: last
- *   blocks and extensions, about 2-9% against 42% on average) go to a small queue that is evicted first, so they
- *   never push out blocks of reused prefixes.</li>
+ *   and learns per class how often new blocks come back, counting outcomes once known. Classes that rarely return
+ *   (on the Mooncake trace: last blocks and extensions, under 10% against about 30% on average) go to a small queue
+ *   that is evicted first, so they never push out blocks of reused prefixes; classes that usually return go straight
+ *   to the main queue.</li>
  *   <li><b>One-hit wonders, recency and frequency.</b> New blocks wait in a FIFO probation queue; those hit there or
  *   remembered by a ghost queue when they come back enter the main queue (CLOCK with a 2-bit counter), as in
  *   S3-FIFO (Yang et al., SOSP 2023).</li>
@@ -25,14 +26,16 @@ import java.util.PriorityQueue;
  *   larger than the cache) and RECENCY (LRU, for interleaved live conversations). The policy picks the mode online
  *   by miniature simulation (Waldspurger et al., "Cache Modeling and Optimization using Miniature Simulations",
  *   USENIX ATC 2017): one scaled-down copy per mode replays a hash-sampled subset of the ids at a proportionally
- *   scaled capacity, and the real cache follows the copy with the most hits over recent periods.</li>
+ *   scaled capacity, and the real cache follows the copy with the most hits over recent periods (it starts in
+ *   RECENCY, and switches only on a 5% lead, since every switch disturbs the resident set).</li>
  *   <li><b>Hints.</b> Items of an active {@link Hint} stay in a protected queue (up to 80% of the capacity, the
  *   latest-announced evicted first) until they are read (each read consumes one hint's claim) or their hints are
  *   cancelled or expire, so prefetched data survives until it is used; a {@link PrefetchPlanner} decides what to
  *   stage.</li>
  * </ul>
- * Per-access cost is amortized O(1) (the miniatures see 1/R of the accesses, R chosen so that each holds about a
- * thousand items). No clock of its own: hint expiry uses the times passed in. Not thread-safe.
+ * Per-access cost is amortized O(1): the miniatures see 1/R of the accesses, R chosen so that each holds about a
+ * thousand items, and a mode switch (at most one per decision period) walks the main queue once. No clock of its
+ * own: hint expiry uses the times passed in. Not thread-safe.
  */
 public final class PredictivePolicy implements PlacementPolicy
 {
@@ -63,10 +66,11 @@ public final class PredictivePolicy implements PlacementPolicy
     private static final int WARMUP_ACCESSES = 256;
     private static final int MINIATURE_ENTRIES = 1024;
     private static final int MAX_SAMPLING_RATIO = 64;
-    // A switch needs the other mode's miniature to lead by 5% over roughly the last ten periods: modes that score
-    // alike flip-flop otherwise, and every switch disturbs the resident set.
+    // A switch needs another mode's miniature to lead by 5% over roughly the last 30 periods (a period is a quarter
+    // of a miniature's entries in sampled accesses): modes that score alike flip-flop otherwise, and every switch
+    // disturbs the resident set.
     private static final double SWITCH_MARGIN = 0.05;
-    private static final double SCORE_DECAY = 0.9;
+    private static final double SCORE_DECAY = 0.97;
     // Start as LRU (plus the learned doomed classes) until a miniature shows that another mode does better.
     private static final Mode INITIAL_MODE = Mode.RECENCY;
 
@@ -381,6 +385,8 @@ public final class PredictivePolicy implements PlacementPolicy
             {
                 core.mode(modes[best]);
             }
+            // The adaptive probation share is learned by the ADAPTIVE miniature whatever mode the real cache is in.
+            core.probationShare(miniatures[Mode.ADAPTIVE.ordinal()].probationShare());
         }
     }
 
@@ -399,7 +405,7 @@ public final class PredictivePolicy implements PlacementPolicy
         }
         periodHits = new long[modes.length];
         scores = new double[modes.length];
-        period = Math.max(128, miniatureEntries);
+        period = Math.max(64, miniatureEntries / 4);
     }
 
     private boolean isSampled(final long id)

@@ -7,7 +7,16 @@ package dev.terrace.placement.internal;
  */
 public final class GhostQueue
 {
+    /** Told about each id the queue forgets because it fell off the old end (not about {@link #remove}). */
+    @FunctionalInterface
+    public interface ForgetListener
+    {
+        /** {@code id}, remembered with {@code tag}, is forgotten. */
+        void onForget(long id, byte tag);
+    }
+
     private final LongIntHashMap positions;
+    private final ForgetListener forgetListener;
     private long[] ring;
     private byte[] tags;
     private int head;
@@ -19,6 +28,16 @@ public final class GhostQueue
      */
     public GhostQueue(final int limit)
     {
+        this(limit, (id, tag) -> { });
+    }
+
+    /**
+     * @param limit          maximum number of ring positions (remembered ids plus stale positions); at least 1.
+     * @param forgetListener told about ids that fall off the old end.
+     */
+    public GhostQueue(final int limit, final ForgetListener forgetListener)
+    {
+        this.forgetListener = forgetListener;
         this.limit = Math.max(1, limit);
         ring = new long[Math.max(16, Math.min(this.limit, 1 << 16))];
         tags = new byte[ring.length];
@@ -97,6 +116,7 @@ public final class GhostQueue
         if (positions.get(id) == head)
         {
             positions.remove(id);
+            forgetListener.onForget(id, tags[head]);
         }
         head = (head + 1) % ring.length;
         length--;

@@ -15,7 +15,11 @@ import dev.terrace.placement.PredictivePolicy.Mode;
  * Chain classes. {@link #beginChain} classifies each block of a KV request: already known (resident or in a
  * ghost), new in a request whose whole chain is new (by log2 length), new behind a reused prefix (an extension), and
  * whether it ends the chain (usually a partial block). The engine counts, per class, how many new blocks came back
- * while still remembered, and sends new blocks of a class that comes back far less than average to {@code doomed}.
+ * and how many did not: a block that leaves the cache without having been hit is a failure once the next
+ * {@value #OUTCOME_WINDOW} (or cache-size, if smaller) evicted blocks have pushed it out of a pending window, and the
+ * failure is turned into a return if it still comes back while a ghost queue remembers it. Counting outcomes only
+ * once they are known keeps a class whose blocks come back late from looking like one that never does. New blocks of a
+ * class that comes back far less than average go to {@code doomed}, of a class that usually comes back to main.
  * <p>
  * Not thread-safe; amortized O(1) per access.
  */
@@ -45,6 +49,8 @@ public final class PredictiveCore
     private static final double MIN_PROBATION_SHARE = 0.01;
     private static final double MAX_PROBATION_SHARE = 0.90;
     private static final double DOOM_RELATIVE = 0.34;
+    private static final double DOOM_EVIDENCE = 20;
+    private static final int OUTCOME_WINDOW = 4096;
     private static final double PROMOTE_PROBABILITY = 0.5;
     private static final int ADMIT_MARGIN = 1;
 
@@ -57,12 +63,13 @@ public final class PredictiveCore
     private final SlotList hinted;
     private final GhostQueue probationGhost;
     private final GhostQueue mainGhost;
+    private final GhostQueue pendingOutcomes;
     private final FrequencySketch sketch;
-    private final double[] inserts = new double[CLASSES];
     private final double[] returns = new double[CLASSES];
-    private double freshInserts;
-    private double freshReturns;
-    private long insertsSinceDecay;
+    private final double[] failures = new double[CLASSES];
+    private double allReturns;
+    private double allFailures;
+    private long outcomesSinceDecay;
     private double probationTarget;
     private Mode mode = Mode.ADAPTIVE;
 
@@ -88,6 +95,7 @@ public final class PredictiveCore
         this.hinted = new SlotList(table);
         this.probationGhost = new GhostQueue(Math.max(MIN_GHOST, expected));
         this.mainGhost = new GhostQueue(Math.max(MIN_GHOST, expected));
+        this.pendingOutcomes = new GhostQueue(Math.max(MIN_GHOST, Math.min(OUTCOME_WINDOW, expected)), this::onFailure);
         this.sketch = new FrequencySketch(expected);
         this.probationTarget = capacity * PROBATION_SHARE;
     }
@@ -98,9 +106,38 @@ public final class PredictiveCore
         return mode;
     }
 
+    /** Share of the capacity the probation queue aims at in {@link Mode#ADAPTIVE} mode. */
+    public double probationShare()
+    {
+        return probationTarget / capacity;
+    }
+
+    /** Sets the adaptive probation share (say, learned by a miniature of this engine), within its bounds. */
+    public void probationShare(final double share)
+    {
+        probationTarget = capacity * Math.max(MIN_PROBATION_SHARE, Math.min(MAX_PROBATION_SHARE, share));
+    }
+
     /** Switches the mode; resident items stay where they are and later decisions follow the new mode. */
     public void mode(final Mode newMode)
     {
+        if (mode == Mode.RECENCY && newMode != Mode.RECENCY)
+        {
+            // RECENCY put new blocks straight into main; the modes with a probation queue keep blocks that have not
+            // been hit there, so move them (oldest first) as if they had been managed that way.
+            int slot = main.first();
+            while (slot != EntryTable.NONE)
+            {
+                final int next = table.next(slot);
+                if (((table.counter(slot) >>> 8) & 0xFF) != CLASS_KNOWN)
+                {
+                    main.remove(slot);
+                    table.queue(slot, PROBATION);
+                    probation.addLast(slot);
+                }
+                slot = next;
+            }
+        }
         mode = newMode;
     }
 
@@ -272,7 +309,7 @@ public final class PredictiveCore
         {
             case DOOMED:
             case PROBATION:
-                learnReturn((counter >>> 8) & 0xFF);
+                learnReturn(table.id(slot), (counter >>> 8) & 0xFF);
                 listOf(slot).remove(slot);
                 table.queue(slot, MAIN);
                 table.counter(slot, CLASS_KNOWN << 8);
@@ -283,7 +320,7 @@ public final class PredictiveCore
                 if (cls != CLASS_KNOWN)
                 {
                     // First hit of a block that went straight to main: its class came back.
-                    learnReturn(cls);
+                    learnReturn(table.id(slot), cls);
                 }
                 table.counter(slot, (CLASS_KNOWN << 8) | Math.min(MAX_FREQUENCY, (counter & FREQUENCY_MASK) + 1));
                 if (mode == Mode.RECENCY)
@@ -321,10 +358,6 @@ public final class PredictiveCore
         }
         else
         {
-            if (!returning)
-            {
-                learnInsert(cls);
-            }
             table.counter(slot, (returning ? CLASS_KNOWN : cls) << 8);
             if (demand && isDoomed(cls))
             {
@@ -352,7 +385,7 @@ public final class PredictiveCore
         if (tag >= 0)
         {
             probationGhost.remove(id);
-            learnReturn(tag);
+            learnReturn(id, tag);
             if (mode == Mode.ADAPTIVE)
             {
                 final double step = weight * Math.max(1.0, (double)mainGhost.size() / Math.max(1, probationGhost.size()));
@@ -364,7 +397,7 @@ public final class PredictiveCore
         if (mainTag >= 0)
         {
             mainGhost.remove(id);
-            learnReturn(mainTag);
+            learnReturn(id, mainTag);
             if (mode == Mode.ADAPTIVE)
             {
                 final double step = weight * Math.max(1.0, (double)probationGhost.size() / Math.max(1, mainGhost.size()));
@@ -391,47 +424,69 @@ public final class PredictiveCore
 
     private boolean isDoomed(final int cls)
     {
-        if (cls == CLASS_UNCHAINED || cls == CLASS_KNOWN || inserts[cls] < MIN_SAMPLES)
+        if (!isLearned(cls))
         {
             return false;
         }
-        final double p = (returns[cls] + 1) / (inserts[cls] + 2);
-        final double average = (freshReturns + 1) / (freshInserts + 2);
-        return p < DOOM_RELATIVE * average;
+        final double average = (allReturns + 1) / (allReturns + allFailures + 2);
+        // Only with evidence: at the average rate the class would have shown at least DOOM_EVIDENCE returns.
+        return (returns[cls] + failures[cls]) * average >= DOOM_EVIDENCE && returnRate(cls) < DOOM_RELATIVE * average;
     }
 
     private boolean isPromising(final int cls)
     {
-        if (cls == CLASS_UNCHAINED || cls == CLASS_KNOWN || inserts[cls] < MIN_SAMPLES)
-        {
-            return false;
-        }
-        return (returns[cls] + 1) / (inserts[cls] + 2) >= PROMOTE_PROBABILITY;
+        return isLearned(cls) && returnRate(cls) >= PROMOTE_PROBABILITY;
     }
 
-    private void learnInsert(final int cls)
+    private boolean isLearned(final int cls)
     {
-        inserts[cls]++;
-        freshInserts++;
-        if (++insertsSinceDecay > 8L * Math.max(MIN_GHOST, table.size()))
+        return cls != CLASS_UNCHAINED && cls != CLASS_KNOWN && returns[cls] + failures[cls] >= MIN_SAMPLES;
+    }
+
+    private double returnRate(final int cls)
+    {
+        return (returns[cls] + 1) / (returns[cls] + failures[cls] + 2);
+    }
+
+    // A block of class tag left the pending window without coming back.
+    private void onFailure(final long id, final byte tag)
+    {
+        failures[tag]++;
+        allFailures++;
+        countOutcome();
+    }
+
+    // A block of class cls came back: while resident, from the pending window, or later from a ghost (then its
+    // failure was counted already and is reversed).
+    private void learnReturn(final long id, final int cls)
+    {
+        if (cls == CLASS_KNOWN || cls == CLASS_UNCHAINED)
         {
-            insertsSinceDecay = 0;
+            return;
+        }
+        if (!pendingOutcomes.remove(id) && table.find(id) == EntryTable.NONE && failures[cls] >= 1)
+        {
+            failures[cls]--;
+            allFailures--;
+        }
+        returns[cls]++;
+        allReturns++;
+        countOutcome();
+    }
+
+    // Halves the counts now and then so that the estimates follow a changing workload.
+    private void countOutcome()
+    {
+        if (++outcomesSinceDecay > 8L * Math.max(MIN_GHOST, table.size()))
+        {
+            outcomesSinceDecay = 0;
             for (int c = 0; c < CLASSES; c++)
             {
-                inserts[c] /= 2;
                 returns[c] /= 2;
+                failures[c] /= 2;
             }
-            freshInserts /= 2;
-            freshReturns /= 2;
-        }
-    }
-
-    private void learnReturn(final int cls)
-    {
-        if (cls != CLASS_KNOWN && cls != CLASS_UNCHAINED)
-        {
-            returns[cls]++;
-            freshReturns++;
+            allReturns /= 2;
+            allFailures /= 2;
         }
     }
 
@@ -509,8 +564,13 @@ public final class PredictiveCore
 
     private void evictToGhost(final SlotList list, final int slot, final GhostQueue ghost)
     {
+        final byte cls = (byte)((table.counter(slot) >>> 8) & 0xFF);
         ghost.limit(Math.max(MIN_GHOST, table.size()));
-        ghost.add(table.id(slot), (byte)((table.counter(slot) >>> 8) & 0xFF));
+        ghost.add(table.id(slot), cls);
+        if (cls != CLASS_KNOWN && cls != CLASS_UNCHAINED)
+        {
+            pendingOutcomes.add(table.id(slot), cls);
+        }
         evict(list, slot);
     }
 

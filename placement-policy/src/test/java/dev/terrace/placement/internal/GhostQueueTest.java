@@ -60,6 +60,21 @@ class GhostQueueTest
     }
 
     @Test
+    void tellsWhatFallsOffTheOldEndButNotWhatIsRemoved()
+    {
+        final StringBuilder forgotten = new StringBuilder();
+        final GhostQueue ghost = new GhostQueue(2, (id, tag) -> forgotten.append(id).append('/').append(tag).append(' '));
+        ghost.add(1, (byte)7);
+        ghost.add(2, (byte)8);
+        ghost.remove(2);
+        ghost.add(3, (byte)9);
+        ghost.add(4, (byte)10);
+        assertEquals("1/7 ", forgotten.toString());
+        ghost.limit(1);
+        assertEquals("1/7 3/9 ", forgotten.toString());
+    }
+
+    @Test
     void growsPastItsInitialRing()
     {
         final GhostQueue ghost = new GhostQueue(100_000);
