@@ -3,6 +3,7 @@ package dev.terrace.tier;
 import dev.terrace.tier.internal.ByteBufferInputStream;
 import dev.terrace.tier.internal.FileIo;
 import dev.terrace.tier.internal.FlashRecord;
+import dev.terrace.tier.internal.GroupCommit;
 import dev.terrace.tier.internal.IndexEntry;
 import dev.terrace.tier.internal.Keys;
 import dev.terrace.tier.internal.Ranges;
@@ -41,6 +42,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -75,6 +77,8 @@ public final class FlashTier implements TierDriver
     private static final String LOCK_FILE = "LOCK";
     private static final int MAX_READ_ATTEMPTS = 16;
     private static final int STREAM_CHUNK = 1024 * 1024;
+    /** The largest step of zero-filling ahead of the active segment's end. */
+    private static final long MAX_PREALLOCATE_STEP = 16L * 1024 * 1024;
     /** Largest value a thread keeps a scratch buffer for (a default extent plus room). */
     private static final int MAX_SCRATCH = 4 * 1024 * 1024 + 64 * 1024;
     private static final ThreadLocal<ByteBuffer> HEAD_BUFFER = new ThreadLocal<>();
@@ -87,10 +91,15 @@ public final class FlashTier implements TierDriver
     private final long segmentSize;
     private final boolean fsync;
     private final double compactionThreshold;
+    /** Bytes the active segment is zero-filled ahead of its end, in two steps; 0 when preallocation is off. */
+    private final long preallocateAhead;
+    private final long bytesPerSync;
 
     private final ConcurrentHashMap<String, IndexEntry> index = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final ReentrantLock appendLock = new ReentrantLock();
+    /** Signalled (under {@link #appendLock}) when a zero-fill of the active segment ends. */
+    private final Condition zeroFillEnded = appendLock.newCondition();
     private final ReentrantLock compactionLock = new ReentrantLock();
     private final AtomicLong diskBytes = new AtomicLong();
     private final AtomicLong usedBytes = new AtomicLong();
@@ -100,6 +109,15 @@ public final class FlashTier implements TierDriver
     private final AtomicBoolean closed = new AtomicBoolean();
     private final TierCounters counters = new TierCounters();
     private final ExecutorService compactor;
+    /** One thread for zero-filling, trimming and background flushing: file work no put should wait for. */
+    private final ExecutorService background;
+    private final GroupCommit commits = new GroupCommit();
+    /** Segments written since the last background flush (fsync off). */
+    private final Set<Segment> unsynced = ConcurrentHashMap.newKeySet();
+    private final AtomicLong unsyncedBytes = new AtomicLong();
+    private final AtomicBoolean syncScheduled = new AtomicBoolean();
+    /** Zeros for preallocation; used only on the background thread. */
+    private ByteBuffer zeros;
     private final FileChannel lockChannel;
     private final FileLock lock;
 
@@ -117,11 +135,19 @@ public final class FlashTier implements TierDriver
         this.putLimit = capacityBytes - segmentSize;
         this.fsync = context.fsync();
         this.compactionThreshold = context.compactionThreshold();
+        this.preallocateAhead = context.preallocate() ? 2 * Math.min(MAX_PREALLOCATE_STEP, segmentSize / 8) : 0;
+        this.bytesPerSync = fsync ? 0 : context.bytesPerSync();
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.compactor = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable ->
+        this.compactor = singleDaemonThread("terrace-flash-compactor");
+        this.background = singleDaemonThread("terrace-flash-io");
+    }
+
+    private static ExecutorService singleDaemonThread(final String name)
+    {
+        return new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable ->
         {
-            final Thread thread = new Thread(runnable, "terrace-flash-compactor");
+            final Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
         });
@@ -211,10 +237,7 @@ public final class FlashTier implements TierDriver
             FlashRecord.writeLocation(head, slot.segment.id(), slot.offset, bodyCrc);
             write(slot.segment, head, slot.offset);
             write(slot.segment, data.duplicate(), slot.offset + head.capacity());
-            if (fsync)
-            {
-                slot.segment.force();
-            }
+            written(slot.segment, aligned);
             install(key, entryAt(slot, keyBytes.length, valueLength, recordSequence, false));
             counters.bytesWritten.add(valueLength);
         }
@@ -273,10 +296,7 @@ public final class FlashTier implements TierDriver
             }
             FlashRecord.writeLocation(head, slot.segment.id(), slot.offset, (int)crc.getValue());
             write(slot.segment, head, slot.offset);
-            if (fsync)
-            {
-                slot.segment.force();
-            }
+            written(slot.segment, aligned);
             install(key, entryAt(slot, keyBytes.length, length, recordSequence, false));
             counters.bytesWritten.add(length);
         }
@@ -311,26 +331,26 @@ public final class FlashTier implements TierDriver
                 return null;
             }
             final int count = (int)Ranges.count(entry.valueLength, offset, length);
-            final ByteBuffer result = ByteBuffer.allocateDirect(count);
             if (count == entry.valueLength)
             {
-                // The value goes straight into the buffer the caller gets.
-                if (!readValue(key, entry, result))
+                // The whole record in one read, into the buffer the caller gets a view of the value of.
+                final ByteBuffer record = ByteBuffer.allocateDirect(entry.recordLength());
+                if (!readRecord(key, entry, record))
                 {
                     continue;
                 }
+                counters.hit(count);
+                return record.slice(entry.recordLength() - count, count).asReadOnlyBuffer();
             }
-            else
+            final ByteBuffer value = scratch((int)entry.valueLength);
+            if (!readValue(key, entry, value))
             {
-                final ByteBuffer value = scratch((int)entry.valueLength);
-                if (!readValue(key, entry, value))
-                {
-                    continue;
-                }
-                result.put(0, value, count == 0 ? 0 : (int)offset, count);
+                continue;
             }
+            final ByteBuffer result = ByteBuffer.allocateDirect(count);
+            result.put(0, value, count == 0 ? 0 : (int)offset, count);
             counters.hit(count);
-            return result.clear().asReadOnlyBuffer();
+            return result.asReadOnlyBuffer();
         }
         throw new TierException("flash record for " + key + " kept moving under compaction; giving up");
     }
@@ -523,11 +543,16 @@ public final class FlashTier implements TierDriver
             return;
         }
         compactor.shutdown();
+        background.shutdown();
         try
         {
             if (!compactor.awaitTermination(30, TimeUnit.SECONDS))
             {
                 LOG.warn("flash compaction in {} did not stop within 30 s", directory);
+            }
+            if (!background.awaitTermination(30, TimeUnit.SECONDS))
+            {
+                LOG.warn("flash background I/O in {} did not stop within 30 s", directory);
             }
         }
         catch (final InterruptedException ex)
@@ -540,6 +565,10 @@ public final class FlashTier implements TierDriver
             appendLock.lock();
             try
             {
+                if (active != null && preallocateAhead > 0)
+                {
+                    trim(active);
+                }
                 segments.values().forEach(Segment::close);
             }
             finally
@@ -675,21 +704,34 @@ public final class FlashTier implements TierDriver
         }
     }
 
-    /** Reserves {@code aligned} bytes at the end of the active segment, starting a new segment when it is full. */
+    /**
+     * Reserves {@code aligned} bytes at the end of the active segment, starting a new segment when it is full. A slot
+     * that would overlap a zero-fill in flight waits for it (the zeros must land first); with preallocation on, the
+     * next zero-fill is queued once the end comes within {@link #preallocateAhead} of the zero-filled part.
+     */
     private Slot reserveSlot(final long aligned) throws IOException
     {
         appendLock.lock();
         try
         {
-            if (active == null || active.size() + aligned > segmentSize)
+            while (true)
             {
-                startSegment();
+                if (active == null || active.size() + aligned > segmentSize)
+                {
+                    startSegment();
+                }
+                final Segment segment = active;
+                final long offset = segment.size();
+                if (segment.zeroFillFrom() >= 0 && offset + aligned > segment.zeroFillFrom())
+                {
+                    zeroFillEnded.awaitUninterruptibly();
+                    continue;
+                }
+                segment.size(offset + aligned);
+                segment.beginWrite();
+                maybePreallocate(segment);
+                return new Slot(segment, offset);
             }
-            final Segment segment = active;
-            final long offset = segment.size();
-            segment.size(offset + aligned);
-            segment.beginWrite();
-            return new Slot(segment, offset);
         }
         finally
         {
@@ -711,8 +753,19 @@ public final class FlashTier implements TierDriver
         active = next;
         if (previous != null)
         {
-            previous.seal();
+            seal(previous);
             maybeScheduleCompaction(previous);
+        }
+        maybePreallocate(next);
+    }
+
+    /** Seals {@code segment}, which was the active one, and trims any zero-filled tail off its file. */
+    private void seal(final Segment segment)
+    {
+        segment.seal();
+        if (preallocateAhead > 0)
+        {
+            runInBackground(() -> trim(segment));
         }
     }
 
@@ -726,8 +779,9 @@ public final class FlashTier implements TierDriver
             {
                 return false;
             }
-            active.seal();
+            final Segment sealed = active;
             active = null;
+            seal(sealed);
             return true;
         }
         finally
@@ -759,10 +813,7 @@ public final class FlashTier implements TierDriver
         {
             FlashRecord.writeLocation(head, slot.segment.id(), slot.offset, bodyCrc);
             write(slot.segment, head, slot.offset);
-            if (fsync)
-            {
-                slot.segment.force();
-            }
+            written(slot.segment, aligned);
             final IndexEntry tombstone = entryAt(slot, keyBytes.length, 0, recordSequence, true);
             return replacing == null ? install(key, tombstone) : swap(key, replacing, tombstone.shadowing(replacing));
         }
@@ -794,6 +845,186 @@ public final class FlashTier implements TierDriver
             }
             throw ex;
         }
+    }
+
+    /**
+     * After a record is written: with fsync on, returns once it is durable, sharing one force with the writers that
+     * wait at the same time; with fsync off, counts it toward the next background flush.
+     */
+    private void written(final Segment segment, final long bytes) throws IOException
+    {
+        if (fsync)
+        {
+            commits.awaitDurable(segment);
+        }
+        else if (bytesPerSync > 0)
+        {
+            unsynced.add(segment);
+            if (unsyncedBytes.addAndGet(bytes) >= bytesPerSync && syncScheduled.compareAndSet(false, true))
+            {
+                runInBackground(this::syncInBackground);
+            }
+        }
+    }
+
+    /** Forces what was written since the last flush, so the device writes while puts copy, not all at the end. */
+    private void syncInBackground()
+    {
+        unsyncedBytes.set(0);
+        syncScheduled.set(false);
+        for (final Segment segment : unsynced)
+        {
+            unsynced.remove(segment);
+            try
+            {
+                segment.force();
+            }
+            catch (final IOException ex)
+            {
+                if (!segment.isDeleted() && !closed.get())
+                {
+                    LOG.debug("background flush of {} failed: {}", segment.path(), ex.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * Queues a zero-fill of the active segment when its end has come within half of {@link #preallocateAhead} of the
+     * zero-filled part, unless one is queued already. Holds {@link #appendLock}.
+     */
+    private void maybePreallocate(final Segment segment)
+    {
+        if (preallocateAhead == 0 || segment.preparing() || segment.preparedEnd() >= segmentSize ||
+            segment.size() + preallocateAhead / 2 <= segment.preparedEnd())
+        {
+            return;
+        }
+        segment.preparing(true);
+        if (!runInBackground(() -> preallocate(segment)))
+        {
+            segment.preparing(false);
+        }
+    }
+
+    /**
+     * Zero-fills the active segment up to {@link #preallocateAhead} past its end, one step at a time, forcing each
+     * step: appends into the filled part then change neither the file's size nor its block map, so forcing them
+     * flushes data only. Slots that reach into a step being filled wait for it. Stays within the capacity budget;
+     * gives up on a segment after an I/O failure (appends then simply grow the file). Runs on {@link #background}.
+     */
+    private void preallocate(final Segment segment)
+    {
+        final long step = preallocateAhead / 2;
+        boolean filled = true;
+        while (filled)
+        {
+            final long from;
+            final long to;
+            appendLock.lock();
+            try
+            {
+                from = Math.max(segment.size(), segment.preparedEnd());
+                final long goal = Math.min(segmentSize, segment.size() + preallocateAhead);
+                if (closed.get() || segment != active || from >= goal ||
+                    diskBytes.get() + goal - segment.size() > capacityBytes)
+                {
+                    segment.preparing(false);
+                    return;
+                }
+                to = Math.min(goal, from + step);
+                segment.zeroFillFrom(from);
+            }
+            finally
+            {
+                appendLock.unlock();
+            }
+            filled = false;
+            try
+            {
+                zeroFill(segment, from, to);
+                filled = true;
+            }
+            catch (final IOException ex)
+            {
+                LOG.debug("zero-filling {} [{}, {}) failed, appends will grow it instead: {}", segment.path(), from,
+                    to, ex.toString());
+            }
+            finally
+            {
+                appendLock.lock();
+                try
+                {
+                    segment.zeroFillFrom(-1);
+                    if (filled)
+                    {
+                        segment.preparedEnd(to);
+                    }
+                    zeroFillEnded.signalAll();
+                }
+                finally
+                {
+                    appendLock.unlock();
+                }
+            }
+        }
+    }
+
+    private void zeroFill(final Segment segment, final long from, final long to) throws IOException
+    {
+        if (zeros == null)
+        {
+            zeros = ByteBuffer.allocateDirect(1024 * 1024);
+        }
+        final FileChannel channel = segment.channel();
+        long at = from;
+        while (at < to)
+        {
+            zeros.clear().limit((int)Math.min(zeros.capacity(), to - at));
+            FileIo.writeFully(channel, zeros, at);
+            at += zeros.limit();
+        }
+        channel.force(false);
+    }
+
+    /** Cuts the zero-filled tail off a sealed segment's file. Runs on {@link #background}, after any zero-fill. */
+    private void trim(final Segment segment)
+    {
+        try
+        {
+            final FileChannel channel = segment.channel();
+            if (channel.size() > segment.size())
+            {
+                channel.truncate(segment.size());
+            }
+        }
+        catch (final IOException ex)
+        {
+            if (!segment.isDeleted() && !closed.get())
+            {
+                LOG.debug("could not trim {}: {}", segment.path(), ex.toString());
+            }
+        }
+    }
+
+    /** Queues file work that no put waits for; false when the tier is closing. */
+    private boolean runInBackground(final Runnable task)
+    {
+        try
+        {
+            background.execute(task);
+            return true;
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            return false;
+        }
+    }
+
+    /** How many forces group commit has issued (fsync on): fewer than puts when puts overlapped. */
+    long forces()
+    {
+        return commits.forces();
     }
 
     /** Turns a reserved place whose write failed into padding, so a later scan skips it cleanly. */
@@ -905,6 +1136,23 @@ public final class FlashTier implements TierDriver
         crc.update(value.flip());
         value.rewind();
         if ((int)crc.getValue() != FlashRecord.bodyCrc(head))
+        {
+            return corrupt(key, entry);
+        }
+        return true;
+    }
+
+    /**
+     * Reads the whole record of {@code entry} (header, key, value) into {@code record}, which has exactly its length,
+     * and verifies it. Returns false when the record moved under the read; throws after dropping it when it is corrupt.
+     */
+    private boolean readRecord(final String key, final IndexEntry entry, final ByteBuffer record) throws TierException
+    {
+        if (!read(entry.segment, record.clear(), entry.offset, key))
+        {
+            return false;
+        }
+        if (!verify(record, entry))
         {
             return corrupt(key, entry);
         }
@@ -1294,6 +1542,15 @@ public final class FlashTier implements TierDriver
                 {
                     damages.add(new Damage(segment, start, end, null, -1));
                 }
+
+                @Override
+                public void zeroTail(final long start) throws IOException
+                {
+                    // Zero-filled ahead and never written (the tier stopped without trimming): not damage.
+                    segment.channel().truncate(start);
+                    diskBytes.addAndGet(start - segment.size());
+                    segment.size(start);
+                }
             });
         }
         sequence.set(maxSequence[0]);
@@ -1452,6 +1709,8 @@ public final class FlashTier implements TierDriver
         private long capacityBytes = 16L * 1024 * 1024 * 1024;
         private long segmentSize = 256L * 1024 * 1024;
         private boolean fsync = true;
+        private Boolean preallocate;
+        private long bytesPerSync = 8L * 1024 * 1024;
         private double compactionThreshold = 0.5;
         private boolean concluded;
 
@@ -1504,6 +1763,39 @@ public final class FlashTier implements TierDriver
         }
 
         /**
+         * Whether the active segment's file is zero-filled (in the background, a few MiB ahead of its end) before
+         * records are appended there. A forced append into allocated, written blocks changes neither the file's size
+         * nor its block map, so on ext4 and XFS the force flushes data only instead of also committing the journal:
+         * shorter fsyncs, at the cost of writing each segment twice. Default: on when {@link #fsync(boolean)} is on.
+         */
+        public Context preallocate(final boolean preallocate)
+        {
+            this.preallocate = preallocate;
+            return this;
+        }
+
+        public boolean preallocate()
+        {
+            return preallocate != null ? preallocate : fsync;
+        }
+
+        /**
+         * With fsync off: after this many bytes are written, a background thread forces them, so the device writes
+         * while puts go on rather than all at once at the next fsync (or when the kernel gets to it), and dirty pages
+         * stay bounded. 0 turns it off. Ignored with fsync on, where every put is forced. Default 8 MiB.
+         */
+        public Context bytesPerSync(final long bytesPerSync)
+        {
+            this.bytesPerSync = bytesPerSync;
+            return this;
+        }
+
+        public long bytesPerSync()
+        {
+            return bytesPerSync;
+        }
+
+        /**
          * Live fraction below which a sealed segment is compacted in the background; 0 turns background compaction off
          * ({@link FlashTier#compact()} and full-tier puts still compact). Default 0.5.
          */
@@ -1543,6 +1835,10 @@ public final class FlashTier implements TierDriver
                 throw new IllegalArgumentException("flash capacity " + capacityBytes +
                     " must be at least two segments of " + segmentSize);
             }
+            if (bytesPerSync < 0)
+            {
+                throw new IllegalArgumentException("flash bytesPerSync must be >= 0: " + bytesPerSync);
+            }
             if (!(compactionThreshold >= 0 && compactionThreshold < 1))
             {
                 throw new IllegalArgumentException("flash compaction threshold must be in [0, 1): " +
@@ -1557,8 +1853,8 @@ public final class FlashTier implements TierDriver
         public String toString()
         {
             return "FlashTier.Context{directory=" + directory + ", capacityBytes=" + capacityBytes +
-                ", segmentSize=" + segmentSize + ", fsync=" + fsync + ", compactionThreshold=" + compactionThreshold +
-                "}";
+                ", segmentSize=" + segmentSize + ", fsync=" + fsync + ", preallocate=" + preallocate() +
+                ", bytesPerSync=" + bytesPerSync + ", compactionThreshold=" + compactionThreshold + "}";
         }
     }
 }

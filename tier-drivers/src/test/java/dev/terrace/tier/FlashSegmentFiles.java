@@ -85,6 +85,29 @@ final class FlashSegmentFiles
         }
     }
 
+    /** Overwrites {@code length} bytes at {@code offset} with zeros (extending the file if they reach past its end). */
+    static void zero(final Path file, final long offset, final long length) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        {
+            final ByteBuffer zeros = ByteBuffer.allocate((int)length);
+            while (zeros.hasRemaining())
+            {
+                channel.write(zeros, offset + zeros.position());
+            }
+        }
+    }
+
+    /** Copies the segment files of {@code from} into {@code to} as they are now, as a crash would leave them. */
+    static void copySegments(final Path from, final Path to) throws IOException
+    {
+        Files.createDirectories(to);
+        for (final Path segment : segments(from))
+        {
+            Files.copy(segment, to.resolve(segment.getFileName()));
+        }
+    }
+
     /** Cuts {@code bytes} off the end of the file, as a crash during the last write would. */
     static void truncateBy(final Path file, final long bytes) throws IOException
     {

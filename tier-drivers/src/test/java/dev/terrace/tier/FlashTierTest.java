@@ -462,6 +462,171 @@ class FlashTierTest
     }
 
     @Test
+    void zerosUpToTheEndOfASegmentAreWhereItsDataEndsButZerosBeforeARecordAreDamage() throws Exception
+    {
+        final byte[] second = randomBytes(3000, 71);
+        final byte[] last = randomBytes(3000, 73);
+        try (FlashTier tier = open())
+        {
+            tier.put("first", ByteBuffer.wrap(randomBytes(3000, 70)));
+            tier.put("second", ByteBuffer.wrap(second));
+            tier.put("third", ByteBuffer.wrap(randomBytes(3000, 72)));
+            tier.put("last", ByteBuffer.wrap(last));
+        }
+        final Path segment = FlashSegmentFiles.segments(directory).get(0);
+        final long secondStart = FlashSegmentFiles.find(directory, second).offset() - "second".length() -
+            FlashRecord.HEADER_LENGTH;
+        final long lastStart = FlashSegmentFiles.find(directory, last).offset() - "last".length() -
+            FlashRecord.HEADER_LENGTH;
+        // The last record never written, the file zero-filled beyond it: the shape a preallocated segment has.
+        FlashSegmentFiles.zero(segment, lastStart, Files.size(segment) - lastStart + 4096);
+        // A record in the middle never written, with a record after it: damage.
+        FlashSegmentFiles.zero(segment, secondStart, FlashRecord.alignedLength("second".length(), second.length));
+        try (FlashTier tier = open())
+        {
+            assertEquals(1, tier.stats().corruptions(), "only the zeros before a record count as damage");
+            assertEquals(List.of("first", "third"), tier.list(""));
+            assertBytes(randomBytes(3000, 72), tier.get("third", 0, -1));
+            assertEquals(lastStart, Files.size(segment), "the zero tail was cut off");
+        }
+        try (FlashTier tier = open())
+        {
+            assertEquals(0, tier.stats().corruptions(), "the damage was padded over");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void withPreallocationTheActiveSegmentIsZeroFilledAheadAndACrashThereLosesNothing() throws Exception
+    {
+        final Path tierDirectory = directory.resolve("tier");
+        final Path crashed = directory.resolve("crashed");
+        final long segment = 1024 * 1024;
+        final long diskBytes;
+        try (FlashTier tier = FlashTier.open(preallocatedContext(tierDirectory, segment)))
+        {
+            assertTrue(tier.context().preallocate(), "on by default with fsync");
+            tier.put("p/0", ByteBuffer.wrap(randomBytes(10_000, 0)));
+            final Path active = FlashSegmentFiles.segments(tierDirectory).get(0);
+            while (Files.size(active) <= tier.diskBytes())
+            {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+            for (int i = 1; i < 10; i++)
+            {
+                tier.put("p/" + i, ByteBuffer.wrap(randomBytes(10_000, i)));
+            }
+            assertTrue(Files.size(active) > tier.diskBytes(), "zero-filled ahead of the records");
+            FlashSegmentFiles.copySegments(tierDirectory, crashed);
+            for (int i = 10; tier.segmentCount() < 3; i++)
+            {
+                tier.put("p/" + i, ByteBuffer.wrap(randomBytes(10_000, i)));
+            }
+            diskBytes = tier.diskBytes();
+        }
+        assertEquals(diskBytes, FlashSegmentFiles.totalSize(tierDirectory),
+            "sealed segments were trimmed in the background, the active one on close");
+        try (FlashTier tier = FlashTier.open(preallocatedContext(crashed, segment)))
+        {
+            assertEquals(0, tier.stats().corruptions(), "a zero-filled tail is not damage");
+            assertEquals(10, tier.stats().extents());
+            for (int i = 0; i < 10; i++)
+            {
+                assertBytes(randomBytes(10_000, i), tier.get("p/" + i, 0, -1));
+            }
+            assertEquals(tier.diskBytes(), FlashSegmentFiles.totalSize(crashed), "the zero tail was cut off");
+        }
+    }
+
+    private static FlashTier.Context preallocatedContext(final Path directory, final long segment)
+    {
+        return new FlashTier.Context().directory(directory).capacityBytes(32 * segment).segmentSize(segment)
+            .fsync(true).compactionThreshold(0);
+    }
+
+    @Test
+    @Timeout(60)
+    void concurrentForcedPutsShareForcesAndAllSurviveARestart() throws Exception
+    {
+        final int threads = 8;
+        final int perThread = 40;
+        final Path tierDirectory = directory.resolve("group");
+        final long forces;
+        try (FlashTier tier = FlashTier.open(new FlashTier.Context().directory(tierDirectory)
+            .capacityBytes(64L << 20).segmentSize(4L << 20).fsync(true)))
+        {
+            final List<Thread> writers = new ArrayList<>();
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            for (int t = 0; t < threads; t++)
+            {
+                final int writer = t;
+                final Thread thread = new Thread(() ->
+                {
+                    try
+                    {
+                        for (int i = 0; i < perThread; i++)
+                        {
+                            tier.put("g/" + writer + "/" + i, ByteBuffer.wrap(randomBytes(4096, writer * 1000L + i)));
+                        }
+                    }
+                    catch (final Throwable ex)
+                    {
+                        failure.compareAndSet(null, ex);
+                    }
+                });
+                thread.start();
+                writers.add(thread);
+            }
+            for (final Thread thread : writers)
+            {
+                thread.join();
+            }
+            if (failure.get() != null)
+            {
+                throw new AssertionError("a writer failed", failure.get());
+            }
+            forces = tier.forces();
+        }
+        assertTrue(forces < threads * perThread, forces + " forces for " + threads * perThread + " concurrent puts");
+        try (FlashTier tier = FlashTier.open(new FlashTier.Context().directory(tierDirectory)
+            .capacityBytes(64L << 20).segmentSize(4L << 20).fsync(true)))
+        {
+            assertEquals(threads * perThread, tier.stats().extents());
+            for (int t = 0; t < threads; t++)
+            {
+                for (int i = 0; i < perThread; i++)
+                {
+                    assertBytes(randomBytes(4096, t * 1000L + i), tier.get("g/" + t + "/" + i, 0, -1));
+                }
+            }
+        }
+    }
+
+    @Test
+    void backgroundFlushingWithFsyncOffLosesNothingOnAnOrderlyRestart() throws Exception
+    {
+        final Path tierDirectory = directory.resolve("flushed");
+        final FlashTier.Context context = new FlashTier.Context().directory(tierDirectory).capacityBytes(16L << 20)
+            .segmentSize(1L << 20).fsync(false).bytesPerSync(64 * 1024).compactionThreshold(0.5);
+        try (FlashTier tier = FlashTier.open(context))
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                tier.put("f/" + (i % 150), ByteBuffer.wrap(randomBytes(20_000, i)));
+            }
+        }
+        try (FlashTier tier = FlashTier.open(new FlashTier.Context().directory(tierDirectory).fsync(false)
+            .capacityBytes(16L << 20).segmentSize(1L << 20)))
+        {
+            assertEquals(0, tier.stats().corruptions());
+            for (int i = 150; i < 300; i++)
+            {
+                assertBytes(randomBytes(20_000, i), tier.get("f/" + (i % 150), 0, -1));
+            }
+        }
+    }
+
+    @Test
     void theContextIsValidatedOnce()
     {
         assertThrows(IllegalArgumentException.class, () -> new FlashTier.Context().conclude());
@@ -475,5 +640,9 @@ class FlashTierTest
         assertEquals(directory.resolve("y").toAbsolutePath(), context.directory());
         assertEquals(256L << 20, context.segmentSize());
         assertTrue(context.fsync());
+        assertTrue(context.preallocate(), "preallocation follows fsync unless set");
+        assertFalse(new FlashTier.Context().fsync(false).preallocate());
+        assertThrows(IllegalArgumentException.class,
+            () -> new FlashTier.Context().directory(directory).bytesPerSync(-1).conclude());
     }
 }

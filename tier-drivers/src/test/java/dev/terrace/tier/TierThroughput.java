@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp "tier-drivers/target/classes:tier-drivers/target/test-classes:$(cat cp.txt)" \
  *     dev.terrace.tier.TierThroughput [--dir DIR] [--mib N] [--fsync-mib N] [--iterations N] [--threads N] \
- *     [flash] [memory]
+ *     [--preallocate true|false] [flash] [memory]
  * </pre>
  * Flash: each extent size is written as consecutive puts with fsync per put (on a smaller set, from {@code threads}
  * writers when asked) and with fsync at the end, beside a plain 1 MiB {@link FileChannel} write of the same bytes;
@@ -40,6 +40,7 @@ public final class TierThroughput
     private long fsyncDataSetBytes = 64L << 20;
     private int iterations = 2;
     private int threads = 1;
+    private Boolean preallocate;
     private long sink;
 
     private TierThroughput()
@@ -59,6 +60,7 @@ public final class TierThroughput
                 case "--fsync-mib" -> harness.fsyncDataSetBytes = Long.parseLong(args[++i]) << 20;
                 case "--iterations" -> harness.iterations = Integer.parseInt(args[++i]);
                 case "--threads" -> harness.threads = Integer.parseInt(args[++i]);
+                case "--preallocate" -> harness.preallocate = Boolean.parseBoolean(args[++i]);
                 default -> parts.add(args[i]);
             }
         }
@@ -133,9 +135,10 @@ public final class TierThroughput
         }
     }
 
-    private static FlashTier.Context flashContext(final Path dir, final boolean fsync)
+    private FlashTier.Context flashContext(final Path dir, final boolean fsync)
     {
-        return new FlashTier.Context().directory(dir).fsync(fsync);
+        final FlashTier.Context context = new FlashTier.Context().directory(dir).fsync(fsync);
+        return preallocate == null ? context : context.preallocate(preallocate);
     }
 
     private double tierWrite(

@@ -19,6 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * The file channel is shared by all readers and writers (positional I/O only). Because an interrupted thread closes
  * a {@link FileChannel} for everyone, {@link #reopen(FileChannel)} replaces a channel that was closed that way.
+ * <p>
+ * The active segment's file may run ahead of {@link #size()}: the tier zero-fills it ahead of the appends (so that a
+ * force of an append does not also have to commit the file's growth) and trims the zeros off when it seals the
+ * segment. The fields of that preallocation are guarded by the tier's append lock.
  */
 public final class Segment
 {
@@ -34,6 +38,12 @@ public final class Segment
     private volatile boolean sealed;
     private volatile boolean deleted;
     private volatile boolean closed;
+    /** Guarded by the tier's append lock: the file is allocated (zeros or records) and durable below this. */
+    private long preparedEnd;
+    /** Guarded by the tier's append lock: where an in-flight zero-fill starts, or -1. */
+    private long zeroFillFrom = -1;
+    /** Guarded by the tier's append lock: a zero-fill is queued or running, or preallocation gave up. */
+    private boolean preparing;
 
     private Segment(final long id, final Path path, final FileChannel channel, final long size)
     {
@@ -181,6 +191,39 @@ public final class Segment
     public boolean hasPendingWrites()
     {
         return pendingWrites.get() > 0;
+    }
+
+    /** See {@link #preparedEnd}; the tier's append lock must be held. */
+    public long preparedEnd()
+    {
+        return preparedEnd;
+    }
+
+    public void preparedEnd(final long preparedEnd)
+    {
+        this.preparedEnd = preparedEnd;
+    }
+
+    /** See {@link #zeroFillFrom}; the tier's append lock must be held. */
+    public long zeroFillFrom()
+    {
+        return zeroFillFrom;
+    }
+
+    public void zeroFillFrom(final long zeroFillFrom)
+    {
+        this.zeroFillFrom = zeroFillFrom;
+    }
+
+    /** See {@link #preparing}; the tier's append lock must be held. */
+    public boolean preparing()
+    {
+        return preparing;
+    }
+
+    public void preparing(final boolean preparing)
+    {
+        this.preparing = preparing;
     }
 
     /** Makes the appended bytes durable. */

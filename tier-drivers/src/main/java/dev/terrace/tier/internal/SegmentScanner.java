@@ -15,6 +15,10 @@ import java.util.zip.CRC32C;
  * write) is reported as damaged and skipped exactly, since its lengths are trustworthy. Bytes that do not start an
  * intact header are damaged too; the scanner then steps forward 8 bytes at a time until it finds the next intact
  * header written for this segment at that very offset, and reports the skipped span as one damaged region.
+ * <p>
+ * Where nothing but zeros follows, up to the end of the file, the data has ended: that is space the tier zero-filled
+ * ahead of its appends and never wrote (or a file the crash left longer than what reached it). It is reported as the
+ * zero tail, not as damage. No header starts with a zero word, so runs of zeros are skipped a word at a time.
  */
 public final class SegmentScanner
 {
@@ -32,6 +36,9 @@ public final class SegmentScanner
 
         /** Bytes {@code [start, end)} that hold no intact record. */
         void damagedRegion(long start, long end) throws IOException;
+
+        /** Bytes {@code [start, end of file)} are all zero: the data ends at {@code start}. Reported last, if at all. */
+        void zeroTail(long start) throws IOException;
     }
 
     private static final int DEFAULT_WINDOW = 4 * 1024 * 1024;
@@ -72,11 +79,22 @@ public final class SegmentScanner
             final ByteBuffer candidate = view(position, FlashRecord.HEADER_LENGTH);
             if (!FlashRecord.isValidHeader(candidate, segmentId, position))
             {
+                final long zerosEnd = zerosEnd(position);
+                if (zerosEnd >= fileSize)
+                {
+                    if (damageStart >= 0)
+                    {
+                        visitor.damagedRegion(damageStart, position);
+                    }
+                    visitor.zeroTail(position);
+                    channel = null;
+                    return;
+                }
                 if (damageStart < 0)
                 {
                     damageStart = position;
                 }
-                position += FlashRecord.ALIGNMENT;
+                position = Math.max(position + FlashRecord.ALIGNMENT, zerosEnd);
                 continue;
             }
             if (damageStart >= 0)
@@ -127,9 +145,47 @@ public final class SegmentScanner
         }
         else if (position < fileSize)
         {
-            visitor.damagedRegion(position, FlashRecord.align(fileSize));
+            if (zerosEnd(position) >= fileSize)
+            {
+                visitor.zeroTail(position);
+            }
+            else
+            {
+                visitor.damagedRegion(position, FlashRecord.align(fileSize));
+            }
         }
         channel = null;
+    }
+
+    /**
+     * Where the run of zero bytes starting at {@code position} (a multiple of 8) ends: the start of the first 8-byte
+     * word holding a non-zero byte, or the file size when only zeros follow.
+     */
+    private long zerosEnd(final long position) throws IOException
+    {
+        long at = position;
+        while (at < fileSize)
+        {
+            final int length = (int)Math.min(window.capacity(), fileSize - at);
+            final ByteBuffer bytes = view(at, length);
+            int i = 0;
+            for (; i + Long.BYTES <= length; i += Long.BYTES)
+            {
+                if (bytes.getLong(i) != 0)
+                {
+                    return at + i;
+                }
+            }
+            for (; i < length; i++)
+            {
+                if (bytes.get(i) != 0)
+                {
+                    return at + (i & -FlashRecord.ALIGNMENT);
+                }
+            }
+            at += length;
+        }
+        return fileSize;
     }
 
     /** Bytes {@code [position, position + length)} of the file, loading the window there if they are not in it. */
