@@ -118,7 +118,10 @@ public final class PredictiveCore
         probationTarget = capacity * Math.max(MIN_PROBATION_SHARE, Math.min(MAX_PROBATION_SHARE, share));
     }
 
-    /** Switches the mode; resident items stay where they are and later decisions follow the new mode. */
+    /**
+     * Switches the mode. Leaving {@link Mode#RECENCY} moves main's never-hit blocks to probation (O(n), once per
+     * switch); otherwise resident items stay where they are and later decisions follow the new mode.
+     */
     public void mode(final Mode newMode)
     {
         if (mode == Mode.RECENCY && newMode != Mode.RECENCY)
