@@ -10,6 +10,7 @@ import dev.terrace.tier.TierStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -53,6 +54,7 @@ public final class NodeStore implements AutoCloseable
     private final AtomicLong cacheLosses = new AtomicLong();
     private final AtomicLong capacityFallbacks = new AtomicLong();
     private final AtomicLong prefetches = new AtomicLong();
+    private final AtomicLong adoptions = new AtomicLong();
 
     /** Where a read's bytes came from, and the bytes. */
     public record ExtentRead(ByteBuffer bytes, TierKind tier)
@@ -164,6 +166,10 @@ public final class NodeStore implements AutoCloseable
         }
         final ItemMeta meta = new ItemMeta(kind, container, name, length, itemExtentSize, generation, capture.crc32c(),
             durability, draft.createdMillis());
+        if (durability == Durability.WRITE_THROUGH)
+        {
+            putSidecar(meta);
+        }
         final ItemMeta previous;
         synchronized (journal)
         {
@@ -190,7 +196,7 @@ public final class NodeStore implements AutoCloseable
     public boolean delete(final ItemKind kind, final String container, final String name)
     {
         final String indexKey = ItemMeta.indexKey(kind, container, name);
-        final ItemMeta meta = index.get(indexKey);
+        final ItemMeta meta = head(kind, container, name);
         if (meta == null)
         {
             return false;
@@ -199,6 +205,7 @@ public final class NodeStore implements AutoCloseable
         {
             try
             {
+                capacity.delete(sidecarKey(meta.capacityKey()));
                 capacity.delete(meta.capacityKey());
             }
             catch (final TierException ex)
@@ -229,7 +236,66 @@ public final class NodeStore implements AutoCloseable
     /** The metadata of an item, or null. */
     public ItemMeta head(final ItemKind kind, final String container, final String name)
     {
-        return index.get(ItemMeta.indexKey(kind, container, name));
+        final ItemMeta meta = index.get(ItemMeta.indexKey(kind, container, name));
+        return meta != null ? meta : adoptFromCapacity(kind, container, name);
+    }
+
+    /**
+     * A {@code write-through} item this node has no metadata for may still be in the shared capacity tier (its owner
+     * died, or the slot moved without a hand-off): its metadata sidecar says what it is, and the node takes it over.
+     */
+    private ItemMeta adoptFromCapacity(final ItemKind kind, final String container, final String name)
+    {
+        final ItemMeta probe = new ItemMeta(kind, container, name, 0, 1, 0, 0, Durability.WRITE_THROUGH, 0);
+        try
+        {
+            final ByteBuffer sidecar = capacity.get(sidecarKey(probe.capacityKey()), 0, -1);
+            if (sidecar == null)
+            {
+                return null;
+            }
+            final byte[] bytes = new byte[sidecar.remaining()];
+            sidecar.get(bytes);
+            final ItemMeta meta = ItemMetaCodec.fromBytes(bytes);
+            if (!meta.indexKey().equals(probe.indexKey()) || capacity.size(meta.capacityKey()) != meta.size())
+            {
+                return null;
+            }
+            importItem(meta, null);
+            adoptions.incrementAndGet();
+            LOG.debug("adopted {} from the capacity tier", meta.indexKey());
+            return index.get(meta.indexKey());
+        }
+        catch (final TierException | IOException ex)
+        {
+            LOG.debug("no adoptable capacity copy of {}: {}", probe.indexKey(), ex.toString());
+            return null;
+        }
+    }
+
+    /** Write-through items taken over from the capacity tier without a hand-off. */
+    public long adoptions()
+    {
+        return adoptions.get();
+    }
+
+    private void putSidecar(final ItemMeta meta)
+    {
+        try
+        {
+            capacity.put(sidecarKey(meta.capacityKey()), ByteBuffer.wrap(ItemMetaCodec.toBytes(meta)));
+        }
+        catch (final TierException ex)
+        {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE,
+                "capacity tier failed the metadata write: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Where an item's metadata sidecar lives in the capacity tier (no bucket can start with '.'). */
+    static String sidecarKey(final String capacityKey)
+    {
+        return ".terrace-meta/" + capacityKey;
     }
 
     /**

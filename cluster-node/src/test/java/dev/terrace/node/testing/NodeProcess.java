@@ -41,6 +41,17 @@ public final class NodeProcess implements AutoCloseable
     public static NodeProcess start(final Path dataDir, final List<String> jvmOptions, final Map<String, String> settings)
         throws IOException, InterruptedException
     {
+        return start(dataDir, jvmOptions, settings, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, List, Map)}, with extra {@code terrace node} arguments such as
+     * {@code --cluster-port 7355} or {@code --seed 127.0.0.1:7355}.
+     */
+    public static NodeProcess start(
+        final Path dataDir, final List<String> jvmOptions, final Map<String, String> settings, final List<String> nodeArgs)
+        throws IOException, InterruptedException
+    {
         Files.createDirectories(dataDir);
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -53,6 +64,7 @@ public final class NodeProcess implements AutoCloseable
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.terrace.node.cli.TerraceCli", "node",
             "--data-dir", dataDir.toString(), "--http-port", "0",
             "-D", "terrace.cluster.port=0", "-D", "pekko.loglevel=WARNING"));
+        command.addAll(nodeArgs);
         for (final Map.Entry<String, String> e : settings.entrySet())
         {
             command.add("-D");
@@ -88,7 +100,7 @@ public final class NodeProcess implements AutoCloseable
         pump.start();
         try
         {
-            return new NodeProcess(process, endpoint.get(60, TimeUnit.SECONDS));
+            return new NodeProcess(process, endpoint.get(180, TimeUnit.SECONDS));
         }
         catch (final Exception ex)
         {
