@@ -13,6 +13,9 @@ import dev.terrace.client.internal.RequestRunner;
 import dev.terrace.client.internal.RequestRunner.Call;
 import dev.terrace.client.internal.ResponseSink;
 import dev.terrace.client.internal.RetryPolicy;
+import dev.terrace.client.internal.RouteKey;
+import dev.terrace.client.internal.SlotMap;
+import dev.terrace.client.internal.SlotRouter;
 import dev.terrace.client.internal.TransportResponse;
 import dev.terrace.protocol.Durability;
 import dev.terrace.protocol.Names;
@@ -29,15 +32,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -53,7 +60,9 @@ import java.util.function.Supplier;
  * Every operation has a blocking form and an {@code ...Async} form returning a {@link CompletableFuture}; the
  * blocking form throws the {@link TerraceException} subclass directly, the future fails with it. Names are checked
  * with the protocol's rules before anything is sent. Connection failures and 503 answers are retried with
- * exponential backoff and jitter when the body can be sent again. Bodies are streamed: files and streams are never
+ * exponential backoff and jitter when the body can be sent again. Object and KV-block requests go straight to the
+ * node that owns their slot once the client has the cluster's slot map ({@link Builder#slotRouting(boolean)});
+ * everything else goes to the configured endpoints in failover order. Bodies are streamed: files and streams are never
  * loaded into memory, and reads into a file or stream never pass through a byte array.
  * <p>
  * Whole-object reads are checked against the CRC32C in the ETag. Arrays and buffers handed to a write are sent
@@ -69,7 +78,9 @@ public final class TerraceClient implements AutoCloseable
     private final Durability objectDurability;
     private final Durability blockDurability;
     private final int batchParallelism;
+    private final boolean routing;
     private final HttpTransport transport;
+    private final SlotRouter router;
     private final RequestRunner runner;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -80,11 +91,16 @@ public final class TerraceClient implements AutoCloseable
         this.objectDurability = builder.objectDurability;
         this.blockDurability = builder.blockDurability;
         this.batchParallelism = builder.batchParallelism;
+        this.routing = builder.slotRouting;
         this.transport = new JdkHttpTransport(builder.connectTimeout, builder.executor, builder.verifyChecksums);
         final RetryPolicy policy = new RetryPolicy(builder.maxRetries,
             new Backoff(builder.backoffBase, builder.backoffMax, () -> ThreadLocalRandom.current().nextDouble()));
-        this.runner = new RequestRunner(endpoints, transport, policy,
-            builder.executor != null ? builder.executor : ForkJoinPool.commonPool(), Clock.systemUTC(), closed);
+        final Executor background = builder.executor != null ? builder.executor : ForkJoinPool.commonPool();
+        this.router = new SlotRouter(builder.slotRouting, this::fetchSlotMap,
+            (delayNanos, task) -> CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS, background)
+                .execute(task),
+            System::nanoTime, SlotRouter.Timing.DEFAULTS);
+        this.runner = new RequestRunner(endpoints, router, transport, policy, background, Clock.systemUTC(), closed);
     }
 
     /** A builder; at least one endpoint is required. */
@@ -97,6 +113,17 @@ public final class TerraceClient implements AutoCloseable
     public List<String> endpoints()
     {
         return endpoints;
+    }
+
+    /** Counters of slot routing and the slot map in use, for monitoring and tests. */
+    public ClientStats stats()
+    {
+        final SlotRouter.Counters counters = router.counters();
+        final SlotMap map = counters.map();
+        return new ClientStats(counters.forwardedResponses(), counters.ownerRequests(), counters.fallbackRequests(),
+            counters.ownerFailures(), counters.mapFetches(), counters.mapFetchFailures(),
+            map == null ? -1 : map.epoch(), map == null ? 0 : map.routableSlots(),
+            map == null ? 0 : map.slots());
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -170,7 +197,7 @@ public final class TerraceClient implements AutoCloseable
         {
             checkObjectName(bucket, key);
             Objects.requireNonNull(data, "data");
-            return write(PathCodec.objectPath(bucket, key), new RequestBody.Bytes(data, 0, data.length),
+            return write(object(bucket, key), new RequestBody.Bytes(data, 0, data.length),
                 options, objectDurability);
         });
     }
@@ -189,7 +216,7 @@ public final class TerraceClient implements AutoCloseable
         {
             checkObjectName(bucket, key);
             Objects.requireNonNull(data, "data");
-            return write(PathCodec.objectPath(bucket, key), new RequestBody.Buffer(data), options, objectDurability);
+            return write(object(bucket, key), new RequestBody.Buffer(data), options, objectDurability);
         });
     }
 
@@ -213,7 +240,7 @@ public final class TerraceClient implements AutoCloseable
                 throw new InvalidRequestException(TerraceException.NO_STATUS, "bad_request",
                     "stream length must not be negative: " + length);
             }
-            return write(PathCodec.objectPath(bucket, key),
+            return write(object(bucket, key),
                 new RequestBody.Stream(new RequestBody.CountingInputStream(in, length), length),
                 options, objectDurability);
         });
@@ -247,7 +274,7 @@ public final class TerraceClient implements AutoCloseable
                 throw new TerraceIOException(TerraceException.NO_STATUS, "io",
                     "cannot read " + file + ": " + ex.getMessage(), ex);
             }
-            return write(PathCodec.objectPath(bucket, key), new RequestBody.File(file, size), options,
+            return write(object(bucket, key), new RequestBody.File(file, size), options,
                 objectDurability);
         });
     }
@@ -330,7 +357,7 @@ public final class TerraceClient implements AutoCloseable
         return start(() ->
         {
             checkObjectName(bucket, key);
-            return read(PathCodec.objectPath(bucket, key), range, ResponseSink.bytes())
+            return read(object(bucket, key), range, ResponseSink.bytes())
                 .thenApply(response -> result(response, response.body().length));
         });
     }
@@ -346,7 +373,7 @@ public final class TerraceClient implements AutoCloseable
         return start(() ->
         {
             checkObjectName(bucket, key);
-            return read(PathCodec.objectPath(bucket, key), range, ResponseSink.directBuffer())
+            return read(object(bucket, key), range, ResponseSink.directBuffer())
                 .thenApply(response -> result(response, response.body().remaining()));
         });
     }
@@ -362,7 +389,7 @@ public final class TerraceClient implements AutoCloseable
         return start(() ->
         {
             checkObjectName(bucket, key);
-            return read(PathCodec.objectPath(bucket, key), range, ResponseSink.stream())
+            return read(object(bucket, key), range, ResponseSink.stream())
                 .thenApply(response ->
                 {
                     final GetResult<InputStream> result =
@@ -396,7 +423,7 @@ public final class TerraceClient implements AutoCloseable
                 throw new TerraceIOException(TerraceException.NO_STATUS, "io",
                     "cannot create a temporary file beside " + absolute + ": " + ex.getMessage(), ex);
             }
-            return read(PathCodec.objectPath(bucket, key), range, ResponseSink.file(temp))
+            return read(object(bucket, key), range, ResponseSink.file(temp))
                 .thenApply(response ->
                 {
                     final long size;
@@ -444,8 +471,8 @@ public final class TerraceClient implements AutoCloseable
         return start(() ->
         {
             checkObjectName(bucket, key);
-            return runner.run(call("HEAD", PathCodec.objectPath(bucket, key), Map.of(), RequestBody.EMPTY,
-                ResponseSink.discard(), requestTimeout)).thenApply(response -> new ObjectInfo(
+            return runner.run(call("HEAD", object(bucket, key), Map.of(), RequestBody.EMPTY, ResponseSink.discard(),
+                requestTimeout)).thenApply(response -> new ObjectInfo(
                     bucket,
                     key,
                     response.headers().firstLong("Content-Length"),
@@ -472,7 +499,7 @@ public final class TerraceClient implements AutoCloseable
         return start(() ->
         {
             checkObjectName(bucket, key);
-            return remove(PathCodec.objectPath(bucket, key));
+            return remove(object(bucket, key));
         });
     }
 
@@ -562,7 +589,7 @@ public final class TerraceClient implements AutoCloseable
         {
             checkNamespace(namespace);
             Objects.requireNonNull(data, "data");
-            return write(PathCodec.blockPath(namespace, hash), new RequestBody.Bytes(data, 0, data.length), options,
+            return write(block(namespace, hash), new RequestBody.Bytes(data, 0, data.length), options,
                 blockDurability);
         });
     }
@@ -581,7 +608,7 @@ public final class TerraceClient implements AutoCloseable
         {
             checkNamespace(namespace);
             Objects.requireNonNull(data, "data");
-            return write(PathCodec.blockPath(namespace, hash), new RequestBody.Buffer(data), options,
+            return write(block(namespace, hash), new RequestBody.Buffer(data), options,
                 blockDurability);
         });
     }
@@ -620,7 +647,7 @@ public final class TerraceClient implements AutoCloseable
         return start(() ->
         {
             checkNamespace(namespace);
-            return read(PathCodec.blockPath(namespace, hash), null, ResponseSink.bytes())
+            return read(block(namespace, hash), null, ResponseSink.bytes())
                 .thenApply(response -> result(response, response.body().length));
         });
     }
@@ -631,14 +658,15 @@ public final class TerraceClient implements AutoCloseable
         return start(() ->
         {
             checkNamespace(namespace);
-            return read(PathCodec.blockPath(namespace, hash), null, ResponseSink.directBuffer())
+            return read(block(namespace, hash), null, ResponseSink.directBuffer())
                 .thenApply(response -> result(response, response.body().remaining()));
         });
     }
 
     /**
-     * Several KV blocks at once, fetched concurrently (at most the builder's {@code batchParallelism} requests in
-     * flight). The result has one entry per hash, in the order given; a block that is not cached is {@code null}.
+     * Several KV blocks at once, fetched concurrently and grouped by the node that owns each block's slot: every
+     * owner gets its blocks directly, with at most the builder's {@code batchParallelism} requests in flight per
+     * owner. The result has one entry per hash, in the order given; a block that is not cached is {@code null}.
      */
     public List<GetResult<byte[]>> batchGet(final String namespace, final long... hashes)
     {
@@ -652,9 +680,63 @@ public final class TerraceClient implements AutoCloseable
         {
             checkNamespace(namespace);
             final long[] chain = Objects.requireNonNull(hashes, "hashes").clone();
+            return batchByOwner(namespace, chain);
+        });
+    }
+
+    /**
+     * Fetches the blocks grouped by the node that owns them, each group with at most {@code batchParallelism}
+     * requests in flight, all groups at once. Blocks without a known owner form one group for the configured
+     * endpoints. The first failure fails the batch and no group starts a further request.
+     */
+    private CompletableFuture<List<GetResult<byte[]>>> batchByOwner(final String namespace, final long[] chain)
+    {
+        final Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < chain.length; i++)
+        {
+            final String owner = routing ? router.peek(RouteKey.block(namespace, chain[i])) : null;
+            groups.computeIfAbsent(owner == null ? "" : owner, ignored -> new ArrayList<>()).add(i);
+        }
+        if (groups.size() <= 1)
+        {
             return BoundedParallel.run(chain.length, batchParallelism, i ->
                 getBlockBytesAsync(namespace, chain[i]).exceptionally(TerraceClient::nullIfNotFound));
+        }
+        @SuppressWarnings("unchecked")
+        final GetResult<byte[]>[] results = new GetResult[chain.length];
+        final CompletableFuture<List<GetResult<byte[]>>> batch = new CompletableFuture<>();
+        final List<CompletableFuture<?>> running = new ArrayList<>(groups.size());
+        for (final List<Integer> group : groups.values())
+        {
+            running.add(BoundedParallel.run(group.size(), batchParallelism, i ->
+            {
+                if (batch.isDone())
+                {
+                    return CompletableFuture.completedFuture(null);
+                }
+                final int index = group.get(i);
+                return getBlockBytesAsync(namespace, chain[index]).exceptionally(TerraceClient::nullIfNotFound)
+                    .thenApply(result ->
+                    {
+                        results[index] = result;
+                        return result;
+                    });
+            }).whenComplete((ignored, failure) ->
+            {
+                if (failure != null)
+                {
+                    batch.completeExceptionally(RequestRunner.unwrap(failure));
+                }
+            }));
+        }
+        CompletableFuture.allOf(running.toArray(new CompletableFuture[0])).whenComplete((ignored, failure) ->
+        {
+            if (failure == null)
+            {
+                batch.complete(Collections.unmodifiableList(Arrays.asList(results)));
+            }
         });
+        return batch;
     }
 
     /** Whether a KV block is cached (a {@code HEAD}, no bytes move). */
@@ -669,7 +751,7 @@ public final class TerraceClient implements AutoCloseable
         return start(() ->
         {
             checkNamespace(namespace);
-            return runner.run(call("HEAD", PathCodec.blockPath(namespace, hash), Map.of(), RequestBody.EMPTY,
+            return runner.run(call("HEAD", block(namespace, hash), Map.of(), RequestBody.EMPTY,
                 ResponseSink.discard(), requestTimeout))
                 .thenApply(response -> Boolean.TRUE)
                 .exceptionally(TerraceClient::falseIfNotFound);
@@ -692,7 +774,7 @@ public final class TerraceClient implements AutoCloseable
         return start(() ->
         {
             checkNamespace(namespace);
-            return remove(PathCodec.blockPath(namespace, hash));
+            return remove(block(namespace, hash));
         });
     }
 
@@ -754,7 +836,7 @@ public final class TerraceClient implements AutoCloseable
     /** Cancels hint {@code id}; returns false when the node does not know it. */
     public boolean cancelHint(final String id)
     {
-        return await(start(() -> remove("/v1/hints/" + PathCodec.encode(id, false))));
+        return await(start(() -> remove(new Item("/v1/hints/" + PathCodec.encode(id, false), null))));
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -770,6 +852,7 @@ public final class TerraceClient implements AutoCloseable
     {
         if (closed.compareAndSet(false, true))
         {
+            router.close();
             transport.close();
         }
     }
@@ -784,8 +867,39 @@ public final class TerraceClient implements AutoCloseable
     // Implementation
     // ---------------------------------------------------------------------------------------------------------------
 
+    /** One fetch of the slot map from the configured endpoints; {@code null} when the node has none (404). */
+    private CompletableFuture<SlotMap> fetchSlotMap()
+    {
+        return runner.run(call("GET", "/v1/cluster/slots", Map.of(), RequestBody.EMPTY, ResponseSink.bytes(),
+                requestTimeout))
+            .handle((response, failure) ->
+            {
+                if (failure == null)
+                {
+                    return SlotMap.parse(response.body());
+                }
+                if (RequestRunner.unwrap(failure) instanceof NotFoundException)
+                {
+                    return null;
+                }
+                throw new CompletionException(RequestRunner.unwrap(failure));
+            });
+    }
+
+    /** An object's request target, routed to its slot's owner when slot routing is on. */
+    private Item object(final String bucket, final String key)
+    {
+        return new Item(PathCodec.objectPath(bucket, key), routing ? RouteKey.object(bucket, key) : null);
+    }
+
+    /** A KV block's request target, routed to its slot's owner when slot routing is on. */
+    private Item block(final String namespace, final long hash)
+    {
+        return new Item(PathCodec.blockPath(namespace, hash), routing ? RouteKey.block(namespace, hash) : null);
+    }
+
     private CompletableFuture<PutResult> write(
-        final String target, final RequestBody body, final PutOptions options, final Durability kindDefault)
+        final Item target, final RequestBody body, final PutOptions options, final Durability kindDefault)
     {
         final PutOptions effective = options == null ? PutOptions.defaults() : options;
         final Durability durability = effective.durability() != null ? effective.durability() : kindDefault;
@@ -796,18 +910,19 @@ public final class TerraceClient implements AutoCloseable
             headers.put(TerraceHeaders.DURABILITY, durability.wireName());
         }
         final Duration timeout = effective.timeout() != null ? effective.timeout() : requestTimeout;
-        return runner.run(new Call<>("PUT", target, headers, body, ResponseSink.bytes(), timeout))
+        return runner.run(new Call<>("PUT", target.path(), headers, body, ResponseSink.bytes(), timeout,
+                target.route()))
             .thenApply(response -> Json.putResult(response.status(), response.body()));
     }
 
     private <T> CompletableFuture<TransportResponse<T>> read(
-        final String target, final ByteRange range, final ResponseSink<T> sink)
+        final Item target, final ByteRange range, final ResponseSink<T> sink)
     {
         final Map<String, String> headers = range == null ? Map.of() : Map.of("Range", range.toHeaderValue());
         return runner.run(call("GET", target, headers, RequestBody.EMPTY, sink, requestTimeout));
     }
 
-    private CompletableFuture<Boolean> remove(final String target)
+    private CompletableFuture<Boolean> remove(final Item target)
     {
         return runner.run(call("DELETE", target, Map.of(), RequestBody.EMPTY, ResponseSink.discard(), requestTimeout))
             .thenApply(response -> Boolean.TRUE)
@@ -819,6 +934,18 @@ public final class TerraceClient implements AutoCloseable
         final ResponseSink<T> sink, final Duration timeout)
     {
         return new Call<>(method, target, headers, body, sink, timeout);
+    }
+
+    private static <T> Call<T> call(
+        final String method, final Item target, final Map<String, String> headers, final RequestBody body,
+        final ResponseSink<T> sink, final Duration timeout)
+    {
+        return new Call<>(method, target.path(), headers, body, sink, timeout, target.route());
+    }
+
+    /** A request target and what it routes by ({@code null}: the configured endpoints). */
+    private record Item(String path, RouteKey route)
+    {
     }
 
     private static <T> GetResult<T> result(final TransportResponse<T> response, final long contentLength)
@@ -994,6 +1121,7 @@ public final class TerraceClient implements AutoCloseable
         private Executor executor;
         private int batchParallelism = 8;
         private boolean verifyChecksums = true;
+        private boolean slotRouting = true;
 
         private Builder()
         {
@@ -1086,7 +1214,10 @@ public final class TerraceClient implements AutoCloseable
             return this;
         }
 
-        /** Most requests one {@link TerraceClient#batchGet} keeps in flight (default 8). */
+        /**
+         * Most requests one {@link TerraceClient#batchGet} keeps in flight per owner node (default 8); without a
+         * slot map (or with slot routing off), in all.
+         */
         public Builder batchParallelism(final int batchParallelism)
         {
             this.batchParallelism = batchParallelism;
@@ -1097,6 +1228,19 @@ public final class TerraceClient implements AutoCloseable
         public Builder verifyChecksums(final boolean verifyChecksums)
         {
             this.verifyChecksums = verifyChecksums;
+            return this;
+        }
+
+        /**
+         * Send each object and KV-block request straight to the node that owns its slot (default on). The client
+         * loads the cluster's slot map on first use and refreshes it in the background when a node reports that
+         * it forwarded a request. Listings, prefix lookups and hints always go to the configured endpoints. Turn
+         * it off when the nodes' advertised HTTP endpoints cannot be reached from this client (behind a proxy or
+         * NAT): every request then goes to the configured endpoints, which forward it.
+         */
+        public Builder slotRouting(final boolean slotRouting)
+        {
+            this.slotRouting = slotRouting;
             return this;
         }
 

@@ -27,12 +27,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * between them without holding a thread, and turns the final outcome into a 2xx response or a typed
  * {@link TerraceException}.
  * <p>
- * Endpoints are used in failover order: every call goes to the current endpoint, and a connection failure moves the
- * current endpoint to the next one, so a healthy node keeps its warm connections and a dead one is skipped.
+ * A call with a {@link RouteKey} goes to the owner of its slot when the {@link SlotRouter} knows one; every other
+ * call, and a routed call without a known owner, goes to the configured endpoints in failover order: every call
+ * goes to the current endpoint, and a connection failure moves the current endpoint to the next one, so a healthy
+ * node keeps its warm connections and a dead one is skipped. When an owner cannot be connected to, the call is
+ * sent again at once to the configured endpoints (once per call, not counted as a retry, when the body can be
+ * sent again), and the router avoids that owner and refreshes its map. Every answer is shown to the router, which
+ * refreshes the map when a node says it forwarded the request.
  */
 public final class RequestRunner
 {
     private final List<String> endpoints;
+    private final SlotRouter router;
     private final HttpTransport transport;
     private final RetryPolicy policy;
     private final Executor delayExecutor;
@@ -42,11 +48,13 @@ public final class RequestRunner
 
     /**
      * @param endpoints     base URIs without a trailing slash, e.g. {@code http://127.0.0.1:8080}.
+     * @param router        picks owners for routed calls and sees every answer; {@code null} routes nothing.
      * @param delayExecutor runs attempts after a backoff wait.
      * @param closed        set when the client closes; no further attempt starts then.
      */
     public RequestRunner(
         final List<String> endpoints,
+        final SlotRouter router,
         final HttpTransport transport,
         final RetryPolicy policy,
         final Executor delayExecutor,
@@ -58,6 +66,7 @@ public final class RequestRunner
             throw new IllegalArgumentException("at least one endpoint");
         }
         this.endpoints = List.copyOf(endpoints);
+        this.router = router;
         this.transport = transport;
         this.policy = policy;
         this.delayExecutor = delayExecutor;
@@ -74,6 +83,8 @@ public final class RequestRunner
      * @param body           the body.
      * @param sink           where a 2xx body goes.
      * @param timeout        per-attempt timeout.
+     * @param route          the item the call is about, to send it to its slot's owner; {@code null} for calls
+     *                       that any node serves (listings, lookups, hints, the slot map itself).
      * @param <T>            what the sink makes of the body.
      */
     public record Call<T>(
@@ -82,8 +93,21 @@ public final class RequestRunner
         Map<String, String> headers,
         RequestBody body,
         ResponseSink<T> sink,
-        Duration timeout)
+        Duration timeout,
+        RouteKey route)
     {
+        /** A call to the configured endpoints. */
+        public Call(
+            final String method,
+            final String target,
+            final Map<String, String> headers,
+            final RequestBody body,
+            final ResponseSink<T> sink,
+            final Duration timeout)
+        {
+            this(method, target, headers, body, sink, timeout, null);
+        }
+
         /** {@code METHOD target} for messages. */
         public String describe()
         {
@@ -104,13 +128,18 @@ public final class RequestRunner
     public <T> CompletableFuture<TransportResponse<T>> run(final Call<T> call)
     {
         final CompletableFuture<TransportResponse<T>> result = new CompletableFuture<>();
-        attempt(call, 0, new ArrayList<>(), result);
+        attempt(call, 0, false, new ArrayList<>(), result);
         return result;
     }
 
+    /**
+     * @param ownerFailedOver whether this call already fell back once from an unreachable owner; the next attempts
+     *                        of such a call still follow the router, but a further owner failure is a normal retry.
+     */
     private <T> void attempt(
         final Call<T> call,
         final int retriesDone,
+        final boolean ownerFailedOver,
         final List<Throwable> earlierFailures,
         final CompletableFuture<TransportResponse<T>> result)
     {
@@ -120,8 +149,9 @@ public final class RequestRunner
                 "client closed before " + call.describe() + " completed"), earlierFailures));
             return;
         }
+        final String owner = router != null && call.route() != null ? router.route(call.route()) : null;
         final int endpointIndex = current.get();
-        final String endpoint = endpoints.get(endpointIndex);
+        final String endpoint = owner != null ? owner : endpoints.get(endpointIndex);
         CompletableFuture<TransportResponse<T>> sent;
         try
         {
@@ -134,6 +164,10 @@ public final class RequestRunner
         }
         sent.whenComplete((response, thrown) ->
         {
+            if (thrown == null && router != null)
+            {
+                router.onResponse(response.headers());
+            }
             if (thrown == null && response.isSuccess())
             {
                 result.complete(response);
@@ -143,8 +177,19 @@ public final class RequestRunner
             if (thrown != null)
             {
                 final Throwable failure = unwrap(thrown);
+                if (owner != null && isConnectionFailure(failure))
+                {
+                    router.onOwnerUnreachable(owner);
+                    if (!ownerFailedOver && call.body().replayable() && !closed.get())
+                    {
+                        // The map named an owner this client cannot reach: any configured node serves the call.
+                        earlierFailures.add(failure);
+                        delayExecutor.execute(() -> attempt(call, retriesDone, true, earlierFailures, result));
+                        return;
+                    }
+                }
                 delay = policy.afterFailure(failure, retriesDone, call.body().replayable());
-                if (RetryPolicy.isRetryable(failure))
+                if (owner == null && RetryPolicy.isRetryable(failure))
                 {
                     // The endpoint could not be reached or broke off: send the next attempts elsewhere.
                     current.compareAndSet(endpointIndex, (endpointIndex + 1) % endpoints.size());
@@ -174,8 +219,14 @@ public final class RequestRunner
             }
             final Executor later = CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS,
                 delayExecutor);
-            later.execute(() -> attempt(call, retriesDone + 1, earlierFailures, result));
+            later.execute(() -> attempt(call, retriesDone + 1, ownerFailedOver, earlierFailures, result));
         });
+    }
+
+    /** A failure that says the endpoint could not be reached or broke off, not that the answer was bad. */
+    private static boolean isConnectionFailure(final Throwable failure)
+    {
+        return RetryPolicy.isRetryable(failure) && !(failure instanceof ChecksumMismatchException);
     }
 
     private static TerraceException toException(
