@@ -62,6 +62,23 @@ public final class ClusterRuntime implements SlotRouting.SlotOwners, AutoCloseab
     private final AtomicLong epochs = new AtomicLong();
     private final Cancellable keeper;
     private final Cancellable refresher;
+    private final Cancellable watcher;
+    private final java.net.http.HttpClient peers = java.net.http.HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(2)).build();
+    private final Map<String, Long> cacheItemsByNode = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> lastStatusByNode = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> lastSlotsByNode = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<LostNode> lostNodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * A member that left without handing its slots off (killed, or cut off and downed): its {@code cache}-class items
+     * are gone, and the loss is reported here rather than hidden.
+     *
+     * @param cacheItemsLost the last count it reported of items it held only in cache class (-1 if never known).
+     */
+    public record LostNode(String nodeId, long atMillis, int slotsOwned, long cacheItemsLost)
+    {
+    }
 
     private ClusterRuntime(
         final ActorSystem<?> system, final String selfId, final int slots, final SlotEntity.HandOffWork handOff)
@@ -84,6 +101,8 @@ public final class ClusterRuntime implements SlotRouting.SlotOwners, AutoCloseab
             () -> keepAlive(sharding), system.executionContext());
         this.refresher = system.scheduler().scheduleAtFixedRate(Duration.ofMillis(300), MAP_INTERVAL,
             this::refresh, system.executionContext());
+        this.watcher = system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(2),
+            this::watchMembers, system.executionContext());
     }
 
     /**
@@ -195,11 +214,77 @@ public final class ClusterRuntime implements SlotRouting.SlotOwners, AutoCloseab
         return false;
     }
 
+    /** Members that left without a hand-off, with what was lost. */
+    public List<LostNode> lostNodes()
+    {
+        return List.copyOf(lostNodes);
+    }
+
+    /** Notes members' states and their cache-class item counts, and reports members that vanished after a downing. */
+    private void watchMembers()
+    {
+        final Map<String, String> now = new HashMap<>();
+        for (final Member member : Cluster.get(system).state().getMembers())
+        {
+            final String id = MemberInfo.nodeId(member);
+            if (id == null)
+            {
+                continue;
+            }
+            final boolean unreachable = Cluster.get(system).state().getUnreachable().contains(member);
+            now.put(id, unreachable && member.status() == MemberStatus.up() ? "unreachable" :
+                member.status().toString().toLowerCase(java.util.Locale.ROOT));
+            final String endpoint = MemberInfo.httpEndpoint(member);
+            if (endpoint != null && !unreachable)
+            {
+                peers.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(endpoint + "/v1/node"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .thenAccept(response ->
+                    {
+                        final java.util.regex.Matcher m = java.util.regex.Pattern
+                            .compile("\"cacheItems\":(\\d+)").matcher(response.body());
+                        if (response.statusCode() == 200 && m.find())
+                        {
+                            cacheItemsByNode.put(id, Long.parseLong(m.group(1)));
+                        }
+                    });
+            }
+        }
+        for (final MemberView view : map.get().members())
+        {
+            if (view.nodeId() != null)
+            {
+                lastSlotsByNode.put(view.nodeId(), view.slotsOwned());
+            }
+        }
+        for (final Map.Entry<String, String> previous : Map.copyOf(lastStatusByNode).entrySet())
+        {
+            final String id = previous.getKey();
+            if (!now.containsKey(id))
+            {
+                final String last = previous.getValue();
+                if (last.equals("down") || last.equals("unreachable"))
+                {
+                    final LostNode lost = new LostNode(id, System.currentTimeMillis(),
+                        lastSlotsByNode.getOrDefault(id, 0), cacheItemsByNode.getOrDefault(id, -1L));
+                    lostNodes.add(lost);
+                    LOG.warn("node {} left without handing off its {} slots: {} cache-class items were lost with it",
+                        id, lost.slotsOwned(), lost.cacheItemsLost() < 0 ? "an unknown number of" : lost.cacheItemsLost());
+                }
+                lastStatusByNode.remove(id);
+                cacheItemsByNode.remove(id);
+            }
+        }
+        lastStatusByNode.putAll(now);
+    }
+
     @Override
     public void close()
     {
         keeper.cancel();
         refresher.cancel();
+        watcher.cancel();
     }
 
     private void keepAlive(final ClusterSharding sharding)

@@ -131,6 +131,12 @@ final class ClusterRoutes
                 }
             }
             json.put("handOffsInProgress", handOffs);
+            final ArrayNode lost = json.putArray("lostNodes");
+            for (final ClusterRuntime.LostNode node : cluster.lostNodes())
+            {
+                lost.addObject().put("nodeId", node.nodeId()).put("atMillis", node.atMillis())
+                    .put("slotsOwned", node.slotsOwned()).put("cacheItemsLost", node.cacheItemsLost());
+            }
             return HttpResponse.create().withStatus(StatusCodes.OK)
                 .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json.toString()));
         });

@@ -72,7 +72,8 @@ final class NodeRoutes
         final long[] counts = store.itemCounts();
         json.put("objects", counts[0]).put("kvBlocks", counts[1]);
         json.put("demotions", store.demotions()).put("promotions", store.promotions())
-            .put("cacheLosses", store.cacheLosses()).put("adoptions", store.adoptions());
+            .put("cacheLosses", store.cacheLosses()).put("adoptions", store.adoptions())
+            .put("cacheItems", store.cacheItemCount());
         return json;
     }
 

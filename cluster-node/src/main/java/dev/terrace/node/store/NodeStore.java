@@ -273,6 +273,17 @@ public final class NodeStore implements AutoCloseable
         }
     }
 
+    /** Items held only with {@code cache} durability (lost if this node dies). */
+    public long cacheItemCount()
+    {
+        long n = 0;
+        for (final ItemMeta meta : index.values())
+        {
+            n += meta.durability() == Durability.CACHE ? 1 : 0;
+        }
+        return n;
+    }
+
     /** Write-through items taken over from the capacity tier without a hand-off. */
     public long adoptions()
     {
