@@ -8,7 +8,8 @@ package dev.terrace.client;
  *                             forwarded the request. Stays flat while the client's map is current.
  * @param ownerRequests        attempts of object and KV-block requests sent straight to the slot's owner.
  * @param fallbackRequests     attempts of object and KV-block requests sent to the configured endpoints instead
- *                             (no map yet, slot routing off, slot unassigned, or owner recently unreachable).
+ *                             (no map yet, slot unassigned, or owner recently unreachable); with slot routing off
+ *                             nothing is routed and this stays 0.
  * @param ownerFailures        attempts to an owner that could not connect (each falls back and refreshes the map).
  * @param slotMapFetches       slot maps fetched.
  * @param slotMapFetchFailures slot map fetches that failed.

@@ -870,8 +870,8 @@ public final class TerraceClient implements AutoCloseable
     /** One fetch of the slot map from the configured endpoints; {@code null} when the node has none (404). */
     private CompletableFuture<SlotMap> fetchSlotMap()
     {
-        return runner.run(call("GET", "/v1/cluster/slots", Map.of(), RequestBody.EMPTY, ResponseSink.bytes(),
-                requestTimeout))
+        return runner.runInBackground(call("GET", "/v1/cluster/slots", Map.of(), RequestBody.EMPTY,
+                ResponseSink.bytes(), requestTimeout))
             .handle((response, failure) ->
             {
                 if (failure == null)

@@ -122,6 +122,43 @@ class ClientFailureTest
     }
 
     @Test
+    void withoutASlotMapItemRequestsGoToTheConfiguredEndpointWhileTheMapIsFetchedInTheBackground() throws Exception
+    {
+        try (TerraceClient client = fastRetries(deadEndpoint).build())
+        {
+            assertThrows(TerraceIOException.class, () -> client.get("bkt", "key"));
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (client.stats().slotMapFetchFailures() == 0 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(20);
+            }
+            final ClientStats stats = client.stats();
+            assertEquals(1, stats.slotMapFetchFailures(), "one background fetch, with its own retries");
+            assertEquals(3, stats.fallbackRequests(), "every attempt of the get went to the configured endpoint");
+            assertEquals(0, stats.ownerRequests());
+            assertEquals(-1, stats.slotMapEpoch());
+            // Listings never wait for or consult the map.
+            assertThrows(TerraceIOException.class, () -> client.list("bkt", ""));
+            assertEquals(3, client.stats().fallbackRequests());
+        }
+    }
+
+    @Test
+    void withSlotRoutingOffNoMapIsFetched() throws Exception
+    {
+        try (TerraceClient client = fastRetries(deadEndpoint).slotRouting(false).build())
+        {
+            assertThrows(TerraceIOException.class, () -> client.get("bkt", "key"));
+            assertThrows(TerraceIOException.class, () -> client.batchGet("ns", 1, 2, 3));
+            Thread.sleep(200);
+            final ClientStats stats = client.stats();
+            assertEquals(0, stats.slotMapFetches() + stats.slotMapFetchFailures());
+            assertEquals(0, stats.ownerRequests() + stats.fallbackRequests());
+            assertEquals(-1, stats.slotMapEpoch());
+        }
+    }
+
+    @Test
     void badNamesFailWithoutARequest() throws Exception
     {
         try (TerraceClient client = fastRetries(deadEndpoint).build())

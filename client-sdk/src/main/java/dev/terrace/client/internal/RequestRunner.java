@@ -128,16 +128,29 @@ public final class RequestRunner
     public <T> CompletableFuture<TransportResponse<T>> run(final Call<T> call)
     {
         final CompletableFuture<TransportResponse<T>> result = new CompletableFuture<>();
-        attempt(call, 0, false, new ArrayList<>(), result);
+        attempt(call, true, 0, false, new ArrayList<>(), result);
         return result;
     }
 
     /**
+     * Runs a call the client makes for itself (the slot map fetch) like {@link #run}, except that its failures do
+     * not move the current endpoint: only the caller's own requests decide failover.
+     */
+    public <T> CompletableFuture<TransportResponse<T>> runInBackground(final Call<T> call)
+    {
+        final CompletableFuture<TransportResponse<T>> result = new CompletableFuture<>();
+        attempt(call, false, 0, false, new ArrayList<>(), result);
+        return result;
+    }
+
+    /**
+     * @param movesFailover   whether a connection failure of this call moves the current endpoint to the next.
      * @param ownerFailedOver whether this call already fell back once from an unreachable owner; the next attempts
      *                        of such a call still follow the router, but a further owner failure is a normal retry.
      */
     private <T> void attempt(
         final Call<T> call,
+        final boolean movesFailover,
         final int retriesDone,
         final boolean ownerFailedOver,
         final List<Throwable> earlierFailures,
@@ -184,12 +197,13 @@ public final class RequestRunner
                     {
                         // The map named an owner this client cannot reach: any configured node serves the call.
                         earlierFailures.add(failure);
-                        delayExecutor.execute(() -> attempt(call, retriesDone, true, earlierFailures, result));
+                        delayExecutor.execute(
+                            () -> attempt(call, movesFailover, retriesDone, true, earlierFailures, result));
                         return;
                     }
                 }
                 delay = policy.afterFailure(failure, retriesDone, call.body().replayable());
-                if (owner == null && RetryPolicy.isRetryable(failure))
+                if (owner == null && movesFailover && RetryPolicy.isRetryable(failure))
                 {
                     // The endpoint could not be reached or broke off: send the next attempts elsewhere.
                     current.compareAndSet(endpointIndex, (endpointIndex + 1) % endpoints.size());
@@ -219,7 +233,8 @@ public final class RequestRunner
             }
             final Executor later = CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS,
                 delayExecutor);
-            later.execute(() -> attempt(call, retriesDone + 1, ownerFailedOver, earlierFailures, result));
+            later.execute(
+                () -> attempt(call, movesFailover, retriesDone + 1, ownerFailedOver, earlierFailures, result));
         });
     }
 

@@ -13,7 +13,9 @@ import java.util.Set;
 
 /**
  * An immutable slot map as a node publishes it on {@code GET /v1/cluster/slots}:
- * <pre>{@code {"epoch": E, "slots": S, "nodes": [{"nodeId","http","dataPlane","status","slotsOwned"}], "owners": [...]}}</pre>
+ * <pre>{@code
+ * {"epoch": E, "slots": S, "nodes": [{"nodeId","http","dataPlane","status","slotsOwned"}], "owners": [...]}
+ * }</pre>
  * where {@code owners[slot]} is an index into {@code nodes}, or {@code -1} while the slot is unassigned.
  * <p>
  * A node whose endpoint this client cannot use is kept (so indexes stay valid) with a {@code null} endpoint, and its
