@@ -14,9 +14,10 @@ class LoadGeneratorTest
     @Test
     void openLoopChargesAStallToEveryOperationQueuedBehindIt() throws InterruptedException
     {
-        // 1000/s for 400 ms on one worker; operation 0 stalls 100 ms. About 100 arrivals queue behind it: their
-        // corrected latency includes the wait, while their service time stays tiny.
-        final LoadResult result = LoadGenerator.openLoop(1_000, Duration.ofMillis(400), 1, 1,
+        // 1000/s for 1.5 s on one worker; operation 0 stalls 100 ms. About 100 arrivals queue behind it: their
+        // corrected latency includes the wait, while their service time stays tiny. The run is long enough that a
+        // stall stretched several times by a busy machine still ends well before it.
+        final LoadResult result = LoadGenerator.openLoop(1_000, Duration.ofMillis(1_500), 1, 1,
             (index, random) ->
             {
                 if (index == 0)
@@ -24,7 +25,7 @@ class LoadGeneratorTest
                     Thread.sleep(100);
                 }
             });
-        assertEquals(400, result.operations() + result.missed(), "every arrival is either run or counted as missed");
+        assertEquals(1_500, result.operations() + result.missed(), "every arrival is either run or counted as missed");
         assertEquals(0, result.errors());
         assertTrue(result.latency().getMaxValue() >= TimeUnit.MILLISECONDS.toNanos(95),
             "the stalled operation's latency: " + result.summary());
@@ -36,7 +37,8 @@ class LoadGeneratorTest
         // Only the stalled operation was itself slow (a few more may be descheduled on a busy machine).
         final long slowService = result.serviceTime().getCountBetweenValues(
             TimeUnit.MILLISECONDS.toNanos(10), result.serviceTime().getMaxValue());
-        assertTrue(slowService >= 1 && slowService <= 10, slowService + " slow operations: " + result.summary());
+        assertTrue(slowService >= 1 && slowService <= 10 + result.operations() / 50,
+            slowService + " slow operations: " + result.summary());
         assertTrue(result.serviceTime().getValueAtPercentile(50) < TimeUnit.MILLISECONDS.toNanos(5),
             "service time excludes the queueing: " + result.summary());
     }
@@ -45,7 +47,7 @@ class LoadGeneratorTest
     void closedLoopRunsBackToBackAndCountsErrors() throws InterruptedException
     {
         final AtomicLong calls = new AtomicLong();
-        final LoadResult result = LoadGenerator.closedLoop(2, Duration.ofMillis(150), 7, (index, random) ->
+        final LoadResult result = LoadGenerator.closedLoop(2, Duration.ofMillis(1_000), 7, (index, random) ->
         {
             calls.incrementAndGet();
             if (index % 10 == 0)

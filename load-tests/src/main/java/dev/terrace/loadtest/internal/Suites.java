@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import dev.terrace.loadtest.BenchSuite;
 import dev.terrace.loadtest.internal.epochs.EpochsSuite;
 import dev.terrace.loadtest.internal.tiers.TiersSuite;
+import dev.terrace.loadtest.internal.trace.TraceSuite;
 
 /**
  * The registry of suites {@code bench} knows, in the order a full run executes them.
@@ -22,6 +23,7 @@ public final class Suites
     static
     {
         SUITES.put(TiersSuite.NAME, TiersSuite::new);
+        SUITES.put(TraceSuite.NAME, TraceSuite::new);
         SUITES.put(EpochsSuite.NAME, EpochsSuite::new);
     }
 
