@@ -80,6 +80,23 @@ class KillNodeIT
         throw new AssertionError("slots never settled on " + members + " members: " + map);
     }
 
+    /** Waits until all slots are assigned on {@code members} members and the map has not changed for 6 s. */
+    static JsonNode awaitStable(final String endpoint, final int members) throws Exception
+    {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < deadline)
+        {
+            final JsonNode before = awaitSlots(endpoint, members);
+            Thread.sleep(6000);
+            final JsonNode after = awaitSlots(endpoint, members);
+            if (before.path("epoch").asLong() == after.path("epoch").asLong())
+            {
+                return after;
+            }
+        }
+        throw new AssertionError("the slot map never settled");
+    }
+
     static byte[] payload(final int i)
     {
         final byte[] bytes = new byte[4096 + i * 977];
@@ -108,9 +125,7 @@ class KillNodeIT
                 nodes.add(NodeProcess.start(dir.resolve("n" + n), jvm, settings,
                     List.of("--cluster-port", "0", "--seed", "127.0.0.1:" + seedPort)));
             }
-            awaitSlots(nodes.get(0).httpEndpoint(), 3);
-            Thread.sleep(3000);
-            awaitSlots(nodes.get(0).httpEndpoint(), 3);
+            awaitStable(nodes.get(0).httpEndpoint(), 3);
             try (TerraceClient client = TerraceClient.builder()
                 .endpoint(nodes.get(0).httpEndpoint()).endpoint(nodes.get(1).httpEndpoint()).maxRetries(8).build())
             {
@@ -124,7 +139,7 @@ class KillNodeIT
                 nodes.get(2).kill();
 
                 // The split brain resolver downs the dead node after stable-after; its slots move to the survivors.
-                final JsonNode map = awaitSlots(nodes.get(0).httpEndpoint(), 2);
+                final JsonNode map = awaitStable(nodes.get(0).httpEndpoint(), 2);
                 for (final JsonNode member : map.path("nodes"))
                 {
                     assertTrue(!member.path("nodeId").asText().equals(victim), map::toString);
