@@ -1,5 +1,6 @@
 package dev.terrace.node;
 
+import dev.terrace.node.cluster.SlotAllocationStrategy;
 import org.apache.pekko.cluster.Member;
 
 /**
@@ -8,8 +9,8 @@ import org.apache.pekko.cluster.Member;
  */
 public final class MemberInfo
 {
-    /** Role prefix carrying the node id (matches the slot allocation strategy's). */
-    public static final String NODE_ID_ROLE_PREFIX = "terrace-node-id:";
+    /** Role prefix carrying the node id: the one the slot allocation strategy reads. */
+    public static final String NODE_ID_ROLE_PREFIX = SlotAllocationStrategy.NODE_ID_ROLE_PREFIX;
     /** Role prefix carrying the HTTP endpoint. */
     public static final String HTTP_ROLE_PREFIX = "terrace-http:";
 
