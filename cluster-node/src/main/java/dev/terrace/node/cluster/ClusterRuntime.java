@@ -296,7 +296,10 @@ public final class ClusterRuntime implements SlotRouting.SlotOwners, AutoCloseab
         final SlotMap current = map.get();
         for (int slot = 0; slot < slots; slot++)
         {
-            if (current.owners()[slot] < 0)
+            final MemberView owner = current.ownerOf(slot);
+            // Unassigned slots get allocated; a slot placed here whose entity is not running (its first messages
+            // were dropped during a hand-off) gets started.
+            if (owner == null || selfId.equals(owner.nodeId()) && !localSlots.owns(slot))
             {
                 sharding.entityRefFor(SlotEntity.TYPE_KEY, Integer.toString(slot)).tell(new SlotCommand.Activate(slot));
             }
