@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "terrace 0.1.0",
     description = "Distributed tiered cache and data mover for AI workloads.",
-    subcommands = {NodeCommand.class, StatusCommand.class, SimulateCliCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {NodeCommand.class, StatusCommand.class, SlotsCommand.class, DrainCommand.class,
+        SimulateCliCommand.class, CommandLine.HelpCommand.class})
 public final class TerraceCli
 {
     public static void main(final String[] args)
