@@ -247,7 +247,7 @@ public final class Markdown
     }
 
     /** A throughput figure with as many digits as it deserves. */
-    static String number(final double value)
+    public static String number(final double value)
     {
         if (Math.abs(value) >= 100)
         {

@@ -15,9 +15,7 @@ import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -85,7 +83,8 @@ public final class PlotWriter
 
     /**
      * The bar groups of each chart: one per comparison (its subject's category, subject beside baseline; a baseline
-     * shared by several comparisons appears in each group), then any measurement no comparison uses, on its own.
+     * shared by several comparisons appears in each group), then the measurements no comparison uses, a subject and a
+     * baseline of the same category side by side.
      */
     static Map<String, List<Row>> rowsByChart(final SuiteResult result)
     {
@@ -107,13 +106,30 @@ public final class PlotWriter
                 used.add(baseline.id());
             }
         }
+        // Measurements no comparison uses share a bar group with the other side of their chart and category.
+        final Map<String, Map<String, Measurement[]>> loose = new LinkedHashMap<>();
         for (final Measurement measurement : result.measurements())
         {
             if (!used.contains(measurement.id()))
             {
-                byChart.computeIfAbsent(measurement.chart(), chart -> new ArrayList<>()).add(new Row(
-                    measurement.category(), measurement.baseline() ? null : measurement,
-                    measurement.baseline() ? measurement : null));
+                final Measurement[] sides = loose.computeIfAbsent(measurement.chart(), chart -> new LinkedHashMap<>())
+                    .computeIfAbsent(measurement.category(), category -> new Measurement[2]);
+                final int side = measurement.baseline() ? 1 : 0;
+                if (sides[side] != null)
+                {
+                    byChart.computeIfAbsent(measurement.chart(), chart -> new ArrayList<>()).add(new Row(
+                        measurement.category(), side == 0 ? measurement : null, side == 1 ? measurement : null));
+                    continue;
+                }
+                sides[side] = measurement;
+            }
+        }
+        for (final Map.Entry<String, Map<String, Measurement[]>> chart : loose.entrySet())
+        {
+            for (final Map.Entry<String, Measurement[]> group : chart.getValue().entrySet())
+            {
+                byChart.computeIfAbsent(chart.getKey(), name -> new ArrayList<>())
+                    .add(new Row(group.getKey(), group.getValue()[0], group.getValue()[1]));
             }
         }
         return byChart;
@@ -187,56 +203,51 @@ public final class PlotWriter
     }
 
     /**
-     * A line chart of curves sharing axes. Percentile curves are drawn against {@code 1 / (1 - p)} on a log axis,
-     * labelled with the percentile, the way HdrHistogram plots are read.
+     * A line chart of curves sharing axes. Percentile curves put their percentiles at equal steps (p50, p75, p90, p95,
+     * p99, ... are about evenly spaced in {@code log(1 / (1 - p))}, the way HdrHistogram plots are read); p100 (the
+     * maximum) is left to the report's table. Other curves use their x values as they are, equally spaced.
      */
-    static XYChart curveChart(final String suite, final String chartName, final List<Curve> curves)
+    static CategoryChart curveChart(final String suite, final String chartName, final List<Curve> curves)
     {
         final Curve first = curves.get(0);
-        final XYChart chart = new XYChartBuilder()
+        final CategoryChart chart = new CategoryChartBuilder()
             .width(WIDTH).height(HEIGHT)
-            .title(suite + ": " + chartName)
-            .xAxisTitle(first.logX() ? first.xTitle() + " (log scale of 1 / (1 - p))" : first.xTitle())
+            .title(suite + ": " + chartName + (first.logX() ? " by percentile (max in the report)" : ""))
+            .xAxisTitle(first.xTitle())
             .yAxisTitle(first.yTitle())
             .build();
+        style(chart);
+        chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setPlotBackgroundColor(Color.WHITE);
-        chart.getStyler().setPlotGridLinesColor(new Color(0xe8, 0xe8, 0xe8));
-        chart.getStyler().setAntiAlias(true);
-        chart.getStyler().setLegendBorderColor(Color.WHITE);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         chart.getStyler().setSeriesColors(CURVE_COLORS);
         chart.getStyler().setYAxisMin(0.0);
-        if (first.logX())
-        {
-            chart.getStyler().setXAxisLogarithmic(true);
-            chart.getStyler().setxAxisTickLabelsFormattingFunction(PlotWriter::percentileLabel);
-        }
+        chart.getStyler().setYAxisDecimalPattern("#,##0.#");
         for (final Curve curve : curves)
         {
-            final List<Double> x = new ArrayList<>();
-            for (final Double value : curve.x())
+            final List<String> x = new ArrayList<>();
+            final List<Double> y = new ArrayList<>();
+            for (int i = 0; i < curve.x().size(); i++)
             {
-                x.add(curve.logX() ? percentileToLogX(value) : value);
+                final double value = curve.x().get(i);
+                if (curve.logX() && value >= 100)
+                {
+                    continue;
+                }
+                x.add(curve.logX() ? percentileLabel(value) : Markdown.number(value));
+                y.add(curve.y().get(i));
             }
-            final XYSeries series = chart.addSeries(curve.label(), x, curve.y());
-            series.setMarker(SeriesMarkers.NONE);
+            if (!x.isEmpty())
+            {
+                chart.addSeries(curve.label(), x, y).setMarker(SeriesMarkers.CIRCLE);
+            }
         }
         return chart;
     }
 
-    /** Where percentile {@code p} (0-100) goes on the log axis: {@code 1 / (1 - p / 100)}, so p0 is 1 and p99 is 100. */
-    static double percentileToLogX(final double percentile)
+    /** A percentile as an axis label: 50 -> "p50", 99.9 -> "p99.9". */
+    static String percentileLabel(final double percentile)
     {
-        final double fraction = Math.min(percentile, 99.9999) / 100.0;
-        return 1.0 / (1.0 - fraction);
-    }
-
-    /** The percentile a log-axis position stands for, as a tick label: 10 -> "p90", 1000 -> "p99.9". */
-    static String percentileLabel(final double logX)
-    {
-        final double percentile = 100.0 * (1.0 - 1.0 / logX);
         final String text = String.format(java.util.Locale.ROOT, "%.4f", percentile)
             .replaceAll("0+$", "").replaceAll("\\.$", "");
         return "p" + text;

@@ -1,6 +1,5 @@
 package dev.terrace.loadtest.internal.trace;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +16,6 @@ import org.HdrHistogram.Histogram;
 
 import dev.terrace.client.GetResult;
 import dev.terrace.client.NotFoundException;
-import dev.terrace.client.PrefetchHint;
 import dev.terrace.client.PrefixLookup;
 import dev.terrace.client.TerraceClient;
 import dev.terrace.client.Tier;
@@ -30,7 +28,7 @@ import dev.terrace.client.Tier;
  * then a PUT of every block after it (recomputed by the engine and stored).
  * <p>
  * Request latency is measured from the intended arrival, so time spent waiting for a free worker counts (corrected
- * for coordinated omission). Optionally a scheduler thread posts a hint for each request's chain ahead of its arrival.
+ * for coordinated omission).
  */
 public final class TraceReplayer
 {
@@ -42,10 +40,8 @@ public final class TraceReplayer
      * @param namespace        the KV namespace.
      * @param workers          requests served concurrently.
      * @param blockParallelism block GETs or PUTs of one request in flight at once.
-     * @param hintLookahead    trace time by which each request's chain is hinted ahead of its arrival; {@code null} for
-     *                         no hints.
      */
-    public record Settings(String namespace, int workers, int blockParallelism, Duration hintLookahead)
+    public record Settings(String namespace, int workers, int blockParallelism)
     {
         /** Checks the settings. */
         public Settings
@@ -68,8 +64,6 @@ public final class TraceReplayer
      * @param putLatency     service time of each block PUT.
      * @param elapsedNanos   from the first arrival to the last completion.
      * @param blockOps       block GETs and PUTs issued.
-     * @param hintsPosted    hints accepted.
-     * @param hintFailures   hints that failed.
      */
     public record Result(
         ReplayTally tally,
@@ -79,9 +73,7 @@ public final class TraceReplayer
         Histogram getLatency,
         Histogram putLatency,
         long elapsedNanos,
-        long blockOps,
-        long hintsPosted,
-        long hintFailures)
+        long blockOps)
     {
         /** Block GETs and PUTs per second over the replay. */
         public double blockOpsPerSecond()
@@ -104,8 +96,6 @@ public final class TraceReplayer
     private final AtomicInteger nextRequest = new AtomicInteger();
     private final AtomicInteger completed = new AtomicInteger();
     private final AtomicLong blockOps = new AtomicLong();
-    private final AtomicLong hintsPosted = new AtomicLong();
-    private final AtomicLong hintFailures = new AtomicLong();
     private final AtomicLong lastCompletion = new AtomicLong();
     private volatile Throwable firstError;
 
@@ -143,12 +133,6 @@ public final class TraceReplayer
             worker.setDaemon(true);
             threads.add(worker);
         }
-        if (settings.hintLookahead() != null)
-        {
-            final Thread hinter = new Thread(() -> hint(start), "replay-hinter");
-            hinter.setDaemon(true);
-            threads.add(hinter);
-        }
         threads.forEach(Thread::start);
         for (final Thread thread : threads)
         {
@@ -160,8 +144,7 @@ public final class TraceReplayer
                 + firstError, firstError);
         }
         return new Result(tally, requestLatency.copy(), kvReadyLatency.copy(), lookupLatency.copy(),
-            getLatency.copy(), putLatency.copy(), lastCompletion.get() - start, blockOps.get(), hintsPosted.get(),
-            hintFailures.get());
+            getLatency.copy(), putLatency.copy(), lastCompletion.get() - start, blockOps.get());
     }
 
     private void serve(final long start)
@@ -276,25 +259,6 @@ public final class TraceReplayer
                 return null;
             }
             throw ex;
-        }
-    }
-
-    /** Posts each request's chain as a hint {@code hintLookahead} (trace time) before it arrives. */
-    private void hint(final long start)
-    {
-        final long aheadNanos = Math.round(settings.hintLookahead().toNanos() / plan.speedup());
-        final Duration startIn = Duration.ofNanos(aheadNanos);
-        for (int r = 0; r < plan.requests(); r++)
-        {
-            final long arrival = start + plan.arrivalNanos(r);
-            parkUntil(arrival - aheadNanos);
-            final long[] chain = plan.hashes(r);
-            final Duration lead = Duration.ofNanos(Math.max(0, arrival - System.nanoTime()));
-            client.hintAsync(PrefetchHint.forJob("request-" + r)
-                    .startIn(lead.compareTo(startIn) < 0 ? lead : startIn)
-                    .ttl(Duration.ofSeconds(30))
-                    .kvChain(settings.namespace(), chain))
-                .whenComplete((status, error) -> (error == null ? hintsPosted : hintFailures).incrementAndGet());
         }
     }
 
