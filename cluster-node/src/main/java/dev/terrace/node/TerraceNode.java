@@ -113,7 +113,6 @@ public final class TerraceNode implements AutoCloseable
             ConfigFactory.parseMap(Map.of("pekko.cluster.roles", List.of(
                     MemberInfo.NODE_ID_ROLE_PREFIX + nodeId, MemberInfo.HTTP_ROLE_PREFIX + endpoint)))
                 .withFallback(config.raw()));
-        joinCluster(system, config);
         final AtomicReference<ClusterRuntime> runtime = new AtomicReference<>();
         final SlotHandOff handOff = new SlotHandOff(store, runtime::get, SlotHash.DEFAULT_SLOTS);
         final ClusterRuntime cluster = ClusterRuntime.start(system, nodeId, SlotHash.DEFAULT_SLOTS, handOff);
@@ -142,6 +141,8 @@ public final class TerraceNode implements AutoCloseable
             throw new IllegalStateException("cannot bind HTTP on " + config.httpHost + ':' + httpPort + ": " +
                 (ex.getCause() != null ? ex.getCause().getMessage() : ex.getMessage()), ex);
         }
+        // Join only once HTTP serves: a slot handed to this node streams its data to this node's HTTP endpoint.
+        joinCluster(system, config);
         final TerraceNode node = new TerraceNode(config, system, store, hints, binding, io, tiers, nodeId);
         node.registerShutdown();
         return node;

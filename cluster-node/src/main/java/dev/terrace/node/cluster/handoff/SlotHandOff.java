@@ -27,7 +27,7 @@ import java.util.function.Supplier;
 public final class SlotHandOff implements SlotEntity.HandOffWork
 {
     private static final Logger LOG = LoggerFactory.getLogger(SlotHandOff.class);
-    private static final int ATTEMPTS = 3;
+    private static final int ATTEMPTS = 6;
 
     private final NodeStore store;
     private final Supplier<ClusterRuntime> cluster;
@@ -136,6 +136,16 @@ public final class SlotHandOff implements SlotEntity.HandOffWork
             catch (final java.io.IOException ex)
             {
                 LOG.warn("slot {} hand-off to {} failed (attempt {}): {}", slot, endpoint, attempt, ex.toString());
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            try
+            {
+                // 0.5, 1, 2, 4, 8 s: a node that just joined may still be starting its HTTP server.
+                Thread.sleep(500L << (attempt - 1));
             }
             catch (final InterruptedException ex)
             {
