@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,7 +103,7 @@ public final class ClusterTables
             "SLOTS", TextTable.Align.RIGHT, "OBJECTS", TextTable.Align.RIGHT, "KV BLOCKS", TextTable.Align.RIGHT,
             "MEMORY USED", TextTable.Align.RIGHT, "FLASH USED", TextTable.Align.RIGHT,
             "HAND-OFFS", TextTable.Align.RIGHT, "HANDED OFF", TextTable.Align.RIGHT);
-        for (final JsonNode member : cluster.path("members"))
+        for (final JsonNode member : byNodeId(cluster.path("members")))
         {
             final boolean reachable = member.path("reachable").asBoolean(true);
             final Map<String, JsonNode> tiers = tiers(member.path("tiers"));
@@ -124,7 +125,15 @@ public final class ClusterTables
             .append(cluster.path("members").size()).append(" members, slot map epoch ")
             .append(cluster.path("epoch").asLong()).append(", hand-offs in progress ")
             .append(cluster.path("handOffsInProgress").asInt()).append('\n');
-        out.append(table.render());
+        if (cluster.path("members").size() == 0)
+        {
+            out.append("no member owns a slot yet: the cluster is still forming (members take slots once " +
+                "pekko.cluster.min-nr-of-members are up)\n");
+        }
+        else
+        {
+            out.append(table.render());
+        }
         final JsonNode lost = cluster.path("lostNodes");
         if (lost.size() > 0)
         {
@@ -177,14 +186,15 @@ public final class ClusterTables
         final TextTable table = new TextTable(
             "NODE", TextTable.Align.LEFT, "STATUS", TextTable.Align.LEFT, "HTTP", TextTable.Align.LEFT,
             "SLOTS", TextTable.Align.RIGHT, "SHARE", TextTable.Align.RIGHT);
-        for (int i = 0; i < nodes.size(); i++)
+        final List<Integer> order = orderByNodeId(nodes);
+        for (final int i : order)
         {
             final JsonNode node = nodes.get(i);
             table.row(node.path("nodeId").asText(), node.path("status").asText(), node.path("http").asText("-"),
                 owned.get(i).size(), percent(owned.get(i).size(), slotCount));
         }
         out.append(table.render());
-        for (int i = 0; i < nodes.size(); i++)
+        for (final int i : order)
         {
             appendRanges(out, nodes.get(i).path("nodeId").asText(), owned.get(i));
         }
@@ -204,6 +214,26 @@ public final class ClusterTables
         {
             out.append(line).append('\n');
         }
+    }
+
+    /** Indexes of {@code nodes} in node id order (the slot map's owner indexes stay as they are). */
+    private static List<Integer> orderByNodeId(final JsonNode nodes)
+    {
+        final List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++)
+        {
+            order.add(i);
+        }
+        order.sort(Comparator.comparing(i -> nodes.get(i).path("nodeId").asText()));
+        return order;
+    }
+
+    private static List<JsonNode> byNodeId(final JsonNode nodes)
+    {
+        final List<JsonNode> sorted = new ArrayList<>();
+        nodes.forEach(sorted::add);
+        sorted.sort(Comparator.comparing(node -> node.path("nodeId").asText()));
+        return sorted;
     }
 
     private static Map<String, JsonNode> tiers(final JsonNode tiers)

@@ -80,11 +80,12 @@ class ClusterTablesTest
         final int[] owners = new int[16];
         for (int slot = 0; slot < owners.length; slot++)
         {
-            owners[slot] = slot < 5 ? 0 : slot < 9 ? 1 : slot == 9 ? -1 : slot % 2 == 0 ? 0 : 1;
+            // Index 1 is node-1: rows come in node id order, whatever the map's order.
+            owners[slot] = slot < 5 ? 1 : slot < 9 ? 0 : slot == 9 ? -1 : slot % 2 == 0 ? 1 : 0;
         }
         final JsonNode map = JSON.readTree("{\"epoch\":42,\"slots\":16,\"nodes\":[" +
-            "{\"nodeId\":\"node-1\",\"http\":\"http://127.0.0.1:8081\",\"status\":\"up\",\"slotsOwned\":8}," +
-            "{\"nodeId\":\"node-2\",\"http\":\"http://127.0.0.1:8082\",\"status\":\"up\",\"slotsOwned\":7}]," +
+            "{\"nodeId\":\"node-2\",\"http\":\"http://127.0.0.1:8082\",\"status\":\"up\",\"slotsOwned\":7}," +
+            "{\"nodeId\":\"node-1\",\"http\":\"http://127.0.0.1:8081\",\"status\":\"up\",\"slotsOwned\":8}]," +
             "\"owners\":" + JSON.writeValueAsString(owners) + "}");
         assertEquals(
             "slot map epoch 42: 16 slots on 2 nodes, 1 unassigned\n" +
@@ -127,6 +128,16 @@ class ClusterTablesTest
             "lost nodes (downed without a hand-off; their cache-class data is gone):\n" +
             "NODE    LOST AT                  SLOTS  CACHE ITEMS LOST\n" +
             "node-3  1970-01-01 00:00:00 UTC    300                17\n", ClusterTables.members(cluster));
+    }
+
+    @Test
+    void membersSaysSoWhileNoMemberOwnsASlot() throws Exception
+    {
+        final String text = ClusterTables.members(JSON.readTree(
+            "{\"self\":\"node-1\",\"epoch\":0,\"handOffsInProgress\":0,\"members\":[],\"lostNodes\":[]}"));
+        assertEquals("cluster seen from node-1: 0 members, slot map epoch 0, hand-offs in progress 0\n" +
+            "no member owns a slot yet: the cluster is still forming (members take slots once " +
+            "pekko.cluster.min-nr-of-members are up)\n", text);
     }
 
     private static int[] range(final int first, final int last)
