@@ -41,7 +41,10 @@ import picocli.CommandLine.Parameters;
         + "and (on a full run) BENCHMARKS.md.")
 public final class BenchCommand implements Callable<Integer>
 {
-    /** The system property a launcher (bin/terrace) sets to the way it was invoked, for the recorded command line. */
+    /**
+     * The system property a launcher (bin/terrace) sets to the way it was invoked, for the recorded command line: the
+     * program alone ({@code bin/terrace bench}), or with its arguments, which are then not appended again.
+     */
     public static final String COMMAND_PROPERTY = "terrace.bench.command";
 
     private static final String DEFAULT_COMMAND =
@@ -273,7 +276,13 @@ public final class BenchCommand implements Callable<Integer>
 
     private String commandLine()
     {
-        final StringBuilder text = new StringBuilder(System.getProperty(COMMAND_PROPERTY, DEFAULT_COMMAND));
+        final String launcher = System.getProperty(COMMAND_PROPERTY, DEFAULT_COMMAND).strip();
+        // bin/terrace passes its whole command line, arguments included: do not repeat them.
+        if (!rawArgs.isEmpty() && launcher.endsWith(" " + String.join(" ", rawArgs)))
+        {
+            return launcher;
+        }
+        final StringBuilder text = new StringBuilder(launcher);
         for (final String arg : rawArgs)
         {
             text.append(' ').append(arg.matches("[A-Za-z0-9_./=:,@+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");

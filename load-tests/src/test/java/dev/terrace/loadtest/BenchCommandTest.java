@@ -242,6 +242,35 @@ class BenchCommandTest
     }
 
     @Test
+    void aLauncherThatPassesItsArgumentsDoesNotGetThemTwice() throws IOException
+    {
+        final String before = System.getProperty(BenchCommand.COMMAND_PROPERTY);
+        try
+        {
+            System.setProperty(BenchCommand.COMMAND_PROPERTY, "bin/terrace bench --repo-root " + repo + " alpha");
+            assertEquals(0, run(List.of(new FixedSuite("alpha", 85.0, 100.0)), "alpha"), output());
+            assertEquals("bin/terrace bench --repo-root " + repo + " alpha", ResultStore.read(
+                repo.resolve("load-tests/results/" + today() + "/alpha.json")).run().command());
+
+            System.setProperty(BenchCommand.COMMAND_PROPERTY, "bin/terrace bench");
+            assertEquals(0, run(List.of(new FixedSuite("alpha", 85.0, 100.0)), "alpha"), output());
+            assertEquals("bin/terrace bench --repo-root " + repo + " alpha", ResultStore.read(
+                repo.resolve("load-tests/results/" + today() + "/alpha.json")).run().command());
+        }
+        finally
+        {
+            if (before == null)
+            {
+                System.clearProperty(BenchCommand.COMMAND_PROPERTY);
+            }
+            else
+            {
+                System.setProperty(BenchCommand.COMMAND_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void unknownSuiteIsAUsageError()
     {
         assertEquals(2, run(List.of(), "no-such-suite"));

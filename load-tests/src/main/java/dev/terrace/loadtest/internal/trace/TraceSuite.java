@@ -292,7 +292,7 @@ public final class TraceSuite implements BenchSuite
                 policy + " vs lru: prefix reuse ratio (any tier), live replay", own.get("prefix"), lru.get("prefix"),
                 null, false));
         }
-        conditions.put("target (issue 5)", targetLine(geometry, comparisons));
+        conditions.put("target (issue 5)", targetLine(geometry, comparisons, simulated));
 
         final List<Table> tables = List.of(liveTable(plan, geometry, live), simulatorTable(plan, geometry, simulated));
         final List<Curve> curves = new ArrayList<>();
@@ -309,7 +309,8 @@ public final class TraceSuite implements BenchSuite
         return SuiteResult.completed(NAME, title(), conditions, measurements, comparisons).withExtras(curves, tables);
     }
 
-    private static String targetLine(final Geometry geometry, final List<Comparison> comparisons)
+    private static String targetLine(
+        final Geometry geometry, final List<Comparison> comparisons, final List<SimulationResult> simulated)
     {
         if (geometry.memoryBlocks() != 5_000 || comparisons.isEmpty())
         {
@@ -317,10 +318,31 @@ public final class TraceSuite implements BenchSuite
                 + " blocks, so it is not judged";
         }
         final Comparison memory = comparisons.get(0);
-        return String.format(Locale.ROOT, "predictive >= %.1fx the lru hit ratio at 5,000 memory blocks without "
-            + "hints, judged here on the live memory-served ratio: %.2fx, %s", TARGET_VS_LRU, memory.ratio(),
-            Boolean.TRUE.equals(memory.met()) ? "met" : "NOT met (see the offline table: the same policies on the "
-                + "same requests without a node, and the node notes in the report)");
+        final String line = String.format(Locale.ROOT, "predictive >= %.1fx the lru hit ratio at 5,000 memory blocks "
+            + "without hints, judged here on the live memory-served ratio: %.2fx, ", TARGET_VS_LRU, memory.ratio());
+        if (Boolean.TRUE.equals(memory.met()))
+        {
+            return line + "met";
+        }
+        return line + String.format(Locale.ROOT, "NOT met. The offline simulator on the same requests and capacity "
+            + "gives predictive / lru = %.2fx (memory-hit) and %.2fx (prefix-reuse): the policy itself is far from "
+            + "1.5x on this trace at this capacity. The node also gives its policy less to learn from than the "
+            + "simulator does: it never calls PlacementPolicy.beginChain (the prefix-chain structure of a request) "
+            + "and stores recomputed blocks with admit(), which counts no access",
+            ratioOf(simulated, "predictive", true) / ratioOf(simulated, "lru", true),
+            ratioOf(simulated, "predictive", false) / ratioOf(simulated, "lru", false));
+    }
+
+    private static double ratioOf(final List<SimulationResult> results, final String policy, final boolean anyPosition)
+    {
+        for (final SimulationResult result : results)
+        {
+            if (result.policy().equals(policy))
+            {
+                return anyPosition ? result.memoryHitRatio() : result.prefixReuseRatio();
+            }
+        }
+        return Double.NaN;
     }
 
     static Table liveTable(final ReplayPlan plan, final Geometry geometry, final Map<String, TraceReplayer.Result> live)
