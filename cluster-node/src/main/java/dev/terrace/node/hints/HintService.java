@@ -265,7 +265,8 @@ public final class HintService implements AutoCloseable
     private ItemMeta meta(final long id)
     {
         final ItemRef ref = items.get(id);
-        return ref == null ? null : store.head(ref.kind(), ref.container(), ref.name());
+        // peek, not head: a hint must not make this node take over items of slots it does not own.
+        return ref == null ? null : store.peek(ref.kind(), ref.container(), ref.name());
     }
 
     private void tick()

@@ -240,6 +240,12 @@ public final class NodeStore implements AutoCloseable
         return meta != null ? meta : adoptFromCapacity(kind, container, name);
     }
 
+    /** The metadata of an item this node holds now, or null; unlike {@link #head} it never takes one over. */
+    public ItemMeta peek(final ItemKind kind, final String container, final String name)
+    {
+        return index.get(ItemMeta.indexKey(kind, container, name));
+    }
+
     /**
      * A {@code write-through} item this node has no metadata for may still be in the shared capacity tier (its owner
      * died, or the slot moved without a hand-off): its metadata sidecar says what it is, and the node takes it over.
