@@ -212,7 +212,7 @@ public final class PlotWriter
         final Curve first = curves.get(0);
         final CategoryChart chart = new CategoryChartBuilder()
             .width(WIDTH).height(HEIGHT)
-            .title(suite + ": " + chartName + (first.logX() ? " by percentile (max in the report)" : ""))
+            .title(suite + ": " + chartName + (first.logX() ? ", percentiles (max in the report)" : ""))
             .xAxisTitle(first.xTitle())
             .yAxisTitle(first.yTitle())
             .build();

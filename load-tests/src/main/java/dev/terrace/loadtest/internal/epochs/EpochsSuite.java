@@ -175,8 +175,6 @@ public final class EpochsSuite implements BenchSuite
         comparisons.add(Comparison.of("epochs.utilization",
             "Accelerator utilization with hints vs without (MLPerf Storage AU), S3 + " + S3_GET_LATENCY_MS + " ms",
             hinted, plain, null, true).withCriterion(criterion, met));
-        comparisons.add(Comparison.of("epochs.memory-reads", "Reads served from memory with hints vs without",
-            memoryHinted, memoryPlain, null, false));
         conditions.put("target (issue 5)", String.format(Locale.ROOT, "utilization with hints >= %.0f%% where the "
             + "no-hint run is below %.0f%%: %s (with hints %.1f%%, without %.1f%%)%s", TARGET_WITH_HINTS * 100,
             BASELINE_CEILING * 100, met ? "met" : "NOT met", hinted.median(), plain.median(),
