@@ -3,7 +3,6 @@ package dev.terrace.tier;
 import dev.terrace.tier.internal.ByteBufferInputStream;
 import dev.terrace.tier.internal.FileIo;
 import dev.terrace.tier.internal.FlashRecord;
-import dev.terrace.tier.internal.GroupCommit;
 import dev.terrace.tier.internal.IndexEntry;
 import dev.terrace.tier.internal.Keys;
 import dev.terrace.tier.internal.Ranges;
@@ -111,7 +110,6 @@ public final class FlashTier implements TierDriver
     private final ExecutorService compactor;
     /** One thread for zero-filling, trimming and background flushing: file work no put should wait for. */
     private final ExecutorService background;
-    private final GroupCommit commits = new GroupCommit();
     /** Segments written since the last background flush (fsync off). */
     private final Set<Segment> unsynced = ConcurrentHashMap.newKeySet();
     private final AtomicLong unsyncedBytes = new AtomicLong();
@@ -848,14 +846,14 @@ public final class FlashTier implements TierDriver
     }
 
     /**
-     * After a record is written: with fsync on, returns once it is durable, sharing one force with the writers that
-     * wait at the same time; with fsync off, counts it toward the next background flush.
+     * After a record is written: with fsync on, returns once it is durable, sharing a force with concurrent writers
+     * where one covers it ({@link Segment#awaitDurable()}); with fsync off, counts it toward the next background flush.
      */
     private void written(final Segment segment, final long bytes) throws IOException
     {
         if (fsync)
         {
-            commits.awaitDurable(segment);
+            segment.awaitDurable();
         }
         else if (bytesPerSync > 0)
         {
@@ -1019,12 +1017,6 @@ public final class FlashTier implements TierDriver
         {
             return false;
         }
-    }
-
-    /** How many forces group commit has issued (fsync on): fewer than puts when puts overlapped. */
-    long forces()
-    {
-        return commits.forces();
     }
 
     /** Turns a reserved place whose write failed into padding, so a later scan skips it cleanly. */

@@ -107,7 +107,8 @@ public final class TierThroughput
         final Path plainFile = dir.resolve("plain.dat");
         final double plainWrite = plainWrite(plainFile, sources, extentBytes);
         final Path fioFile = dir.resolve("fio.dat");
-        final double fioWrite = fio(fioFile, "write");
+        final double fioWrite = fio(fioFile, "write", dataSetBytes, 1 << 20, false);
+        final double fioSyncWrite = fio(dir.resolve("fio-sync.dat"), "write", fsyncDataSetBytes, extentBytes, true);
         final double syncWrite;
         try (FlashTier tier = FlashTier.open(flashContext(dir.resolve("sync"), true)))
         {
@@ -125,10 +126,11 @@ public final class TierThroughput
             dropCaches(dropCaches);
             final double segmentsRead = plainReadAll(dir.resolve("nosync"));
             dropCaches(dropCaches);
-            final double fioRead = fio(fioFile, "read");
+            final double fioRead = fio(fioFile, "read", dataSetBytes, 1 << 20, false);
             System.out.printf(Locale.ROOT, "flash %-6s write MiB/s: fio %,5.0f  plain %,5.0f  fsync/put(%d thr) %,5.0f " +
-                "(%.2fx)  fsync at end %,5.0f (%.2fx)%n", size, fioWrite, plainWrite, threads, syncWrite,
-                syncWrite / fioWrite, write, write / fioWrite);
+                "(%.2fx; fio fdatasync/write %,5.0f, %.2fx)  fsync at end %,5.0f (%.2fx)%n", size, fioWrite, plainWrite,
+                threads, syncWrite, syncWrite / fioWrite, fioSyncWrite, syncWrite / fioSyncWrite, write,
+                write / fioWrite);
             System.out.printf(Locale.ROOT, "flash %-6s read  MiB/s: fio %,5.0f  plain %,5.0f  get %,5.0f (%.2fx)  " +
                 "read %,5.0f (%.2fx)  segments plain %,5.0f (%.2fx)%n", size, fioRead, plainRead, get, get / fioRead,
                 read, read / fioRead, segmentsRead, segmentsRead / fioRead);
@@ -245,15 +247,22 @@ public final class TierThroughput
     }
 
     /**
-     * {@code fio --direct=1 --bs=1M --ioengine=psync} over the data set (the load-tests baseline), MiB/s; NaN when fio
-     * is not installed.
+     * {@code fio --direct=1 --bs=1M --ioengine=psync} over {@code bytes} (the load-tests baseline), or with
+     * {@code perWriteSync} a buffered write of {@code blockSize} blocks with an fdatasync after each (the like of a
+     * put with fsync), MiB/s; NaN when fio is not installed.
      */
-    private double fio(final Path file, final String rw) throws IOException, InterruptedException
+    private static double fio(
+        final Path file, final String rw, final long bytes, final int blockSize, final boolean perWriteSync)
+        throws IOException, InterruptedException
     {
         final List<String> command = new ArrayList<>(List.of("fio", "--name=baseline", "--filename=" + file,
-            "--rw=" + rw, "--bs=1M", "--size=" + dataSetBytes, "--direct=1", "--ioengine=psync",
-            "--output-format=terse"));
-        if (rw.equals("write"))
+            "--rw=" + rw, "--bs=" + blockSize, "--size=" + bytes, "--direct=" + (perWriteSync ? 0 : 1),
+            "--ioengine=psync", "--output-format=terse"));
+        if (perWriteSync)
+        {
+            command.add("--fdatasync=1");
+        }
+        else if (rw.equals("write"))
         {
             command.add("--end_fsync=1");
         }

@@ -1,116 +1,141 @@
 package dev.terrace.tier.internal;
 
 import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Makes written records durable with as few forces as possible: writers that wait at the same time share one.
+ * Makes the writes to one file durable with as few forces as possible, without making any writer wait longer than
+ * its own force would take.
  * <p>
- * A writer calls {@link #awaitDurable(Segment)} after its record is written. It marks the segment dirty, takes a
- * ticket (tickets are taken in the order writes complete), and either finds a force already covering its ticket or
- * becomes the leader: the leader notes the newest ticket, forces every dirty segment, and then releases every waiter
- * whose ticket it covered, with the force's outcome. Writers that arrive while a force runs wait for the next one, so
- * under load each force covers every record written while the previous one ran.
+ * A writer calls {@link #awaitDurable()} once its write has returned, and takes a ticket (tickets are taken in the
+ * order writes complete). Each force notes the newest ticket when it starts and so covers every write up to it. The
+ * writer then returns at once if a force that covered it has already succeeded; waits for a running force that
+ * covers it (that one ends sooner than a new one would); or, when no running force covers it, starts its own right
+ * away, beside any running ones. Writers therefore share forces whenever a force starts after their write, which
+ * under load is most of the time, while forces that do not cover each other still run at the same time, so the
+ * kernel can merge their device flushes.
  * <p>
- * Why one force covers a ticket: a writer marks its segment dirty only after its write returned, and takes its
- * ticket after that; the leader reads the newest ticket before it takes segments off the dirty set. So for every
- * ticket it covers, the segment was marked before the leader looked, and whichever force takes it off the set starts
- * after the write.
+ * A force that fails fails every writer that relied on it; the others are not affected. Thread-safe.
  */
 public final class GroupCommit
 {
-    /** One writer waiting for its record to become durable. */
-    private static final class Waiter
+    /** The force itself: makes everything written to the file so far durable. */
+    @FunctionalInterface
+    public interface Force
     {
-        final long ticket;
+        void force() throws IOException;
+    }
+
+    /** One force: the newest ticket it covers and, once done, its outcome. Guarded by {@link #lock}. */
+    private static final class Round
+    {
+        final long covers;
         boolean done;
         IOException failure;
 
-        Waiter(final long ticket)
+        Round(final long covers)
         {
-            this.ticket = ticket;
+            this.covers = covers;
         }
     }
 
-    private final Set<Segment> dirty = ConcurrentHashMap.newKeySet();
+    private static final int MAX_FORCE_ATTEMPTS = 3;
+
+    private final Force force;
     private final AtomicLong tickets = new AtomicLong();
     private final AtomicLong forces = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition finished = lock.newCondition();
-    /** Guarded by {@link #lock}. */
-    private final List<Waiter> waiting = new ArrayList<>();
-    /** Guarded by {@link #lock}: whether a leader is forcing now. */
-    private boolean forcing;
+    /** Guarded by {@link #lock}: the forces running now. */
+    private final List<Round> running = new ArrayList<>(2);
+    /** Guarded by {@link #lock}: every ticket up to this one was covered by a force that succeeded. */
+    private long durable;
+
+    public GroupCommit(final Force force)
+    {
+        this.force = force;
+    }
 
     /**
-     * Returns once everything written to {@code segment} before this call is durable (forced to the device).
+     * Returns once everything written before this call is durable.
      *
-     * @throws IOException when the force that was to cover this write failed: the write must be taken as lost.
+     * @throws IOException when the force this write relied on failed: the write must be taken as lost.
      */
-    public void awaitDurable(final Segment segment) throws IOException
+    public void awaitDurable() throws IOException
     {
-        dirty.add(segment);
-        final Waiter self = new Waiter(tickets.incrementAndGet());
-        final boolean leader;
-        final IOException failure;
+        awaitDurable(ticket());
+    }
+
+    /** Takes the ticket of a write that has returned: the first half of {@link #awaitDurable()}. */
+    long ticket()
+    {
+        return tickets.incrementAndGet();
+    }
+
+    /** The second half of {@link #awaitDurable()}: returns once the write that took {@code ticket} is durable. */
+    void awaitDurable(final long ticket) throws IOException
+    {
+        Round round = null;
+        boolean own = false;
         lock.lock();
         try
         {
-            waiting.add(self);
-            while (!self.done && forcing)
+            if (durable >= ticket)
+            {
+                return;
+            }
+            for (final Round candidate : running)
+            {
+                if (candidate.covers >= ticket)
+                {
+                    round = candidate;
+                    break;
+                }
+            }
+            if (round == null)
+            {
+                round = new Round(tickets.get());
+                running.add(round);
+                own = true;
+            }
+            while (!own && !round.done)
             {
                 finished.awaitUninterruptibly();
             }
-            leader = !self.done;
-            forcing |= leader;
         }
         finally
         {
             lock.unlock();
         }
-        if (leader)
+        if (own)
         {
-            // The leader's own release marks it done, with the outcome of its force.
-            lead();
+            run(round);
         }
-        lock.lock();
-        try
-        {
-            failure = self.failure;
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        final IOException failure = outcome(round);
         if (failure != null)
         {
             throw failure;
         }
     }
 
-    /** How many forces have been issued: fewer than writes when writers waited together. */
+    /** How many forces were started: fewer than {@link #awaitDurable()} calls when writers shared them. */
     public long forces()
     {
         return forces.get();
     }
 
-    /** Forces every dirty segment, then releases the waiters whose tickets that covered, leadership included. */
-    private void lead()
+    private void run(final Round round)
     {
-        final long covered = tickets.get();
         IOException failure = null;
         boolean completed = false;
         try
         {
-            forceDirty();
+            forceOnBehalfOfOthers();
             completed = true;
         }
         catch (final IOException ex)
@@ -119,32 +144,35 @@ public final class GroupCommit
         }
         catch (final RuntimeException ex)
         {
-            failure = new IOException("forcing flash segments failed: " + ex, ex);
+            failure = new IOException("force failed: " + ex, ex);
         }
         finally
         {
-            release(covered, completed || failure != null ? failure : new IOException("forcing did not complete"));
+            lock.lock();
+            try
+            {
+                round.done = true;
+                round.failure = completed ? null : failure != null ? failure : new IOException("force did not complete");
+                running.remove(round);
+                if (round.failure == null)
+                {
+                    durable = Math.max(durable, round.covers);
+                }
+                finished.signalAll();
+            }
+            finally
+            {
+                lock.unlock();
+            }
         }
     }
 
-    private void release(final long covered, final IOException failure)
+    private IOException outcome(final Round round)
     {
         lock.lock();
         try
         {
-            forcing = false;
-            final Iterator<Waiter> each = waiting.iterator();
-            while (each.hasNext())
-            {
-                final Waiter waiter = each.next();
-                if (waiter.ticket <= covered)
-                {
-                    waiter.done = true;
-                    waiter.failure = failure;
-                    each.remove();
-                }
-            }
-            finished.signalAll();
+            return round.failure;
         }
         finally
         {
@@ -152,23 +180,38 @@ public final class GroupCommit
         }
     }
 
-    private void forceDirty() throws IOException
+    /**
+     * Others may wait on this force, so the caller's interrupt status must not fail it: the status is set aside for
+     * the force (an interrupt that closes the channel meanwhile is retried on a reopened one) and restored after.
+     */
+    private void forceOnBehalfOfOthers() throws IOException
     {
-        for (final Segment segment : dirty)
+        boolean interrupted = Thread.interrupted();
+        try
         {
-            dirty.remove(segment);
-            forces.incrementAndGet();
-            try
+            for (int attempt = 1; ; attempt++)
             {
-                segment.force();
-            }
-            catch (final ClosedChannelException ex)
-            {
-                // Deleted by compaction, which never takes a segment with a write pending: nobody waits on it.
-                if (!segment.isDeleted())
+                forces.incrementAndGet();
+                try
                 {
-                    throw ex;
+                    force.force();
+                    return;
                 }
+                catch (final ClosedByInterruptException ex)
+                {
+                    interrupted |= Thread.interrupted();
+                    if (attempt == MAX_FORCE_ATTEMPTS)
+                    {
+                        throw ex;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
             }
         }
     }

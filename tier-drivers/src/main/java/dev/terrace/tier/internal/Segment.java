@@ -33,6 +33,7 @@ public final class Segment
     private final Path path;
     private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicInteger pendingWrites = new AtomicInteger();
+    private final GroupCommit commits = new GroupCommit(this::force);
     private volatile FileChannel channel;
     private volatile long size;
     private volatile boolean sealed;
@@ -239,6 +240,21 @@ public final class Segment
             current = reopen(current);
             current.force(false);
         }
+    }
+
+    /**
+     * Returns once everything written to this segment before the call is durable, sharing forces with the writers
+     * that wait at the same time ({@link GroupCommit}).
+     */
+    public void awaitDurable() throws IOException
+    {
+        commits.awaitDurable();
+    }
+
+    /** How many forces {@link #awaitDurable()} has started. */
+    public long forces()
+    {
+        return commits.forces();
     }
 
     /** Closes the channel for good (readers that still hold it get a ClosedChannelException and look again). */
