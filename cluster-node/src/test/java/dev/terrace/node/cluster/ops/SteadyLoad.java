@@ -4,6 +4,7 @@ import dev.terrace.client.TerraceClient;
 import dev.terrace.client.TerraceException;
 import dev.terrace.protocol.Durability;
 
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -151,7 +152,8 @@ final class SteadyLoad implements AutoCloseable
             {
                 if (failures.size() < MAX_FAILURES_KEPT)
                 {
-                    failures.add(what + ": " + ex);
+                    // Wall-clock time, to match the failure with the node logs.
+                    failures.add(LocalTime.now() + " " + what + ": " + ex);
                 }
             }
         }
