@@ -51,15 +51,14 @@ public final class TraceSuite implements BenchSuite
      * @param requests     requests replayed from the start of the trace.
      * @param memoryBlocks memory tier capacity in blocks (the policy's budget).
      * @param speedup      time compression.
+     * @param warmUpCycles put/lookup/get/delete rounds that warm a node's KV path up before its replay.
      */
-    record Geometry(int requests, int memoryBlocks, double speedup)
+    record Geometry(int requests, int memoryBlocks, double speedup, int warmUpCycles)
     {
     }
 
-    static final Geometry FULL = new Geometry(Integer.MAX_VALUE, 5_000, 4);
-    static final Geometry QUICK = new Geometry(500, 1_000, 5);
-    /** Put/lookup/get/delete rounds that warm a node's KV path up before its replay. */
-    static final int WARM_UP_CYCLES = 1_000;
+    static final Geometry FULL = new Geometry(Integer.MAX_VALUE, 5_000, 4, 1_000);
+    static final Geometry QUICK = new Geometry(400, 1_000, 4, 500);
 
     static final int BLOCK_BYTES = 64 << 10;
     static final List<String> POLICIES = List.of("lru", "predictive");
@@ -115,9 +114,10 @@ public final class TraceSuite implements BenchSuite
                      TerraceClient client = TerraceClient.builder().endpoint(node.endpoint())
                          .requestTimeout(Duration.ofSeconds(60)).batchParallelism(BLOCK_PARALLELISM).build())
                 {
-                    final double warm = TraceReplayer.warmUp(client, "warm-up", BLOCK_BYTES, WARM_UP_CYCLES, WORKERS);
+                    final double warm = TraceReplayer.warmUp(client, "warm-up", BLOCK_BYTES, geometry.warmUpCycles(),
+                        WORKERS);
                     context.progress(String.format(Locale.ROOT, "%s node warmed up (%d put/lookup/get/delete rounds "
-                        + "in another namespace, %.1f s); replaying", policy, WARM_UP_CYCLES, warm));
+                        + "in another namespace, %.1f s); replaying", policy, geometry.warmUpCycles(), warm));
                     final TraceReplayer.Result result = new TraceReplayer(client, plan,
                         new TraceReplayer.Settings(NAMESPACE, WORKERS, BLOCK_PARALLELISM),
                         line -> context.progress(policy + ": " + line)).run();
@@ -227,7 +227,7 @@ public final class TraceSuite implements BenchSuite
             + "arrival, so queueing counts. Before its replay each node ran %d put/lookup/get/delete rounds in "
             + "another namespace (JIT warm-up; the blocks were deleted)", plan.speedup(),
             plan.durationSeconds() * plan.speedup(), plan.durationSeconds(), WORKERS, BLOCK_PARALLELISM,
-            BLOCK_PARALLELISM, WARM_UP_CYCLES));
+            BLOCK_PARALLELISM, geometry.warmUpCycles()));
         conditions.put("blocks", String.format(Locale.ROOT, "%d KiB per hash id (a 512-token Llama-3-8B block is 64 "
             + "MiB: scaled down 1024x), a fixed pattern with the hash in its first 8 bytes, checked on every read; "
             + "durability cache (the KV default)", BLOCK_BYTES >> 10));
