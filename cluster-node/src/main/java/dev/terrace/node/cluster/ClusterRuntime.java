@@ -148,7 +148,9 @@ public final class ClusterRuntime implements SlotRouting.SlotOwners, AutoCloseab
         final String next = SlotAllocation.ownerOf(slot, candidates);
         if (next.equals(selfId))
         {
-            return null;
+            // Alone in the cluster: serve. Otherwise the slot is on its way here and its data may not have
+            // arrived yet: the client retries rather than read a half-moved slot.
+            return candidates.size() == 1 ? null : SlotRouting.MOVING;
         }
         final String endpoint = httpEndpointOf(next);
         return endpoint == null ? null : new SlotRouting.Owner(next, endpoint);
@@ -364,6 +366,23 @@ public final class ClusterRuntime implements SlotRouting.SlotOwners, AutoCloseab
         }
         views.addAll(Arrays.asList(ordered));
         final SlotMap previous = map.get();
+        // A shard in the middle of a hand-off may not answer the stats query: keep its last known owner rather
+        // than report it unassigned.
+        for (int slot = 0; slot < slots; slot++)
+        {
+            if (owners[slot] < 0 && previous.owners()[slot] >= 0)
+            {
+                final MemberView last = previous.members().get(previous.owners()[slot]);
+                for (int i = 0; i < ordered.length; i++)
+                {
+                    if (ordered[i].address().equals(last.address()))
+                    {
+                        owners[slot] = i;
+                        break;
+                    }
+                }
+            }
+        }
         if (!Arrays.equals(previous.owners(), owners) || !previous.members().equals(views))
         {
             map.set(new SlotMap(epochs.incrementAndGet(), List.copyOf(views), owners));

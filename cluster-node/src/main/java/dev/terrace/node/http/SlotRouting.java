@@ -29,6 +29,8 @@ public final class SlotRouting
 {
     /** Request header set on a forwarded request: the id of the node that forwarded it. */
     public static final String FORWARDED_BY = "X-Terrace-Forwarded-By";
+    /** How long a forward waits for the owner's answer to start before answering 503 (the client retries). */
+    static final long FORWARD_TIMEOUT_SECONDS = 20;
     /** Response header naming the owner that served a forwarded request. */
     public static final String OWNER = "X-Terrace-Owner";
 
@@ -46,6 +48,9 @@ public final class SlotRouting
     public record Owner(String nodeId, String httpEndpoint)
     {
     }
+
+    /** The slot is between owners right now (unassigned, or on its way to this node): answer 503, retry shortly. */
+    public static final Owner MOVING = new Owner("", "");
 
     /** Serves everything locally: a node outside any cluster. */
     public static final SlotOwners LOCAL_ONLY = new SlotOwners()
@@ -76,6 +81,12 @@ public final class SlotRouting
     Route route(final int slot, final Supplier<Route> local)
     {
         final Owner owner = owners.ownerOf(slot);
+        if (owner == MOVING)
+        {
+            return complete(HttpErrors.error(StatusCodes.SERVICE_UNAVAILABLE, "slot_moving",
+                "slot " + slot + " is moving between nodes; retry shortly")
+                .addHeader(RawHeader.create("Retry-After", "1")));
+        }
         if (owner == null || owner.nodeId().equals(owners.selfId()))
         {
             return local.get();
@@ -107,7 +118,8 @@ public final class SlotRouting
         headers.add(RawHeader.create(FORWARDED_BY, owners.selfId()));
         final Uri target = Uri.create(owner.httpEndpoint() + request.getUri().toRelative().toString());
         final HttpRequest forwarded = request.withUri(target).withHeaders(headers);
-        return Http.get(system).singleRequest(forwarded)
+        return Http.get(system).singleRequest(forwarded).toCompletableFuture()
+            .orTimeout(FORWARD_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
             .thenApply(response -> response.addHeader(RawHeader.create(OWNER, owner.nodeId())))
             .exceptionally(failure -> HttpErrors.error(StatusCodes.SERVICE_UNAVAILABLE, "owner_unreachable",
                 "the owner of this slot (" + owner.nodeId() + ") did not answer: " + failure.getMessage())
