@@ -314,6 +314,11 @@ public final class FlashTier implements TierDriver
         }
     }
 
+    /**
+     * Returns a read-only heap buffer holding the range, which the caller owns. The record is read whole (one
+     * positional read) into a per-thread scratch buffer and checked there first; {@link #read(String, long, ByteBuffer)}
+     * into a buffer the caller reuses costs no allocation at all.
+     */
     @Override
     public ByteBuffer get(final String key, final long offset, final long length) throws TierException
     {
@@ -329,26 +334,18 @@ public final class FlashTier implements TierDriver
                 return null;
             }
             final int count = (int)Ranges.count(entry.valueLength, offset, length);
-            if (count == entry.valueLength)
-            {
-                // The whole record in one read, into the buffer the caller gets a view of the value of.
-                final ByteBuffer record = ByteBuffer.allocateDirect(entry.recordLength());
-                if (!readRecord(key, entry, record))
-                {
-                    continue;
-                }
-                counters.hit(count);
-                return record.slice(entry.recordLength() - count, count).asReadOnlyBuffer();
-            }
-            final ByteBuffer value = scratch((int)entry.valueLength);
-            if (!readValue(key, entry, value))
+            // The whole record in one read into this thread's scratch buffer, checked there, then the range copied
+            // into a heap buffer: reused memory is hot and already mapped, where a fresh direct buffer would cost
+            // zeroing and a page fault per page (more than the read itself).
+            final ByteBuffer record = scratch(entry.recordLength()).clear().limit(entry.recordLength());
+            if (!readRecord(key, entry, record))
             {
                 continue;
             }
-            final ByteBuffer result = ByteBuffer.allocateDirect(count);
-            result.put(0, value, count == 0 ? 0 : (int)offset, count);
+            final byte[] bytes = new byte[count];
+            record.get(FlashRecord.HEADER_LENGTH + entry.keyLength + (count == 0 ? 0 : (int)offset), bytes);
             counters.hit(count);
-            return result.asReadOnlyBuffer();
+            return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
         }
         throw new TierException("flash record for " + key + " kept moving under compaction; giving up");
     }
@@ -1135,12 +1132,13 @@ public final class FlashTier implements TierDriver
     }
 
     /**
-     * Reads the whole record of {@code entry} (header, key, value) into {@code record}, which has exactly its length,
-     * and verifies it. Returns false when the record moved under the read; throws after dropping it when it is corrupt.
+     * Reads the whole record of {@code entry} (header, key, value) into {@code record}, from index 0 to its limit (the
+     * record's length), and verifies it. Returns false when the record moved under the read; throws after dropping it
+     * when it is corrupt.
      */
     private boolean readRecord(final String key, final IndexEntry entry, final ByteBuffer record) throws TierException
     {
-        if (!read(entry.segment, record.clear(), entry.offset, key))
+        if (!read(entry.segment, record.rewind(), entry.offset, key))
         {
             return false;
         }

@@ -21,12 +21,13 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp "tier-drivers/target/classes:tier-drivers/target/test-classes:$(cat cp.txt)" \
  *     dev.terrace.tier.TierThroughput [--dir DIR] [--mib N] [--fsync-mib N] [--iterations N] [--threads N] \
- *     [--preallocate true|false] [flash] [memory]
+ *     [--preallocate true|false] [--warm] [flash] [memory]
  * </pre>
  * Flash: each extent size is written as consecutive puts with fsync per put (on a smaller set, from {@code threads}
  * writers when asked) and with fsync at the end, beside a plain 1 MiB {@link FileChannel} write of the same bytes;
  * reads (page cache dropped when running as root) use {@code get}, {@code read} into one reused buffer, and a plain
- * 1 MiB sequential read of the segment files. Memory: put replacing values over a 256 MiB working set, get copied
+ * 1 MiB sequential read of the segment files ({@code --warm}: from the page cache, to see the CPU cost). Memory:
+ * put replacing values over a 256 MiB working set, get copied
  * into one reused buffer, beside a direct-to-direct copy.
  */
 public final class TierThroughput
@@ -41,6 +42,7 @@ public final class TierThroughput
     private int iterations = 2;
     private int threads = 1;
     private Boolean preallocate;
+    private boolean warm;
     private long sink;
 
     private TierThroughput()
@@ -61,6 +63,7 @@ public final class TierThroughput
                 case "--iterations" -> harness.iterations = Integer.parseInt(args[++i]);
                 case "--threads" -> harness.threads = Integer.parseInt(args[++i]);
                 case "--preallocate" -> harness.preallocate = Boolean.parseBoolean(args[++i]);
+                case "--warm" -> harness.warm = true;
                 default -> parts.add(args[i]);
             }
         }
@@ -80,7 +83,7 @@ public final class TierThroughput
 
     private void flash() throws Exception
     {
-        final boolean dropCaches = dropCaches();
+        final boolean dropCaches = !warm && dropCaches();
         System.out.println("page cache drop: " + (dropCaches ? "works" : "not possible, reads may be warm"));
         for (final int extentBytes : EXTENT_SIZES)
         {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -39,6 +40,7 @@ class GroupCommitTest
     private final CountDownLatch gate = new CountDownLatch(1);
     private final Semaphore entered = new Semaphore(0);
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final List<Thread> writers = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void openFile() throws IOException
@@ -86,6 +88,7 @@ class GroupCommitTest
         final CompletableFuture<Void> joinerC = awaitAsync(commit, c);
         final CompletableFuture<Void> later = awaitAsync(commit, commit.ticket());
         assertTrue(entered.tryAcquire(10, TimeUnit.SECONDS), "a write after the first force started forces beside it");
+        awaitParked(2);
         assertFalse(joinerB.isDone() || joinerC.isDone(), "covered writers wait for the running force");
 
         gate.countDown();
@@ -106,6 +109,7 @@ class GroupCommitTest
         final CompletableFuture<Void> leader = awaitAsync(commit, commit.ticket());
         assertTrue(entered.tryAcquire(10, TimeUnit.SECONDS));
         final CompletableFuture<Void> joiner = awaitAsync(commit, joined);
+        awaitParked(1);
         gate.countDown();
 
         for (final CompletableFuture<Void> failed : List.of(leader, joiner))
@@ -138,7 +142,40 @@ class GroupCommitTest
         }
     }
 
-    private static CompletableFuture<Void> awaitAsync(final GroupCommit commit, final long ticket)
+    /** Waits until {@code count} writers wait for a running force (parked in it, not at the test's gate). */
+    private void awaitParked(final int count) throws InterruptedException
+    {
+        while (true)
+        {
+            int parked = 0;
+            for (final Thread writer : writers)
+            {
+                if (writer.getState() == Thread.State.WAITING && !atGate(writer))
+                {
+                    parked++;
+                }
+            }
+            if (parked >= count)
+            {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+    }
+
+    private static boolean atGate(final Thread writer)
+    {
+        for (final StackTraceElement frame : writer.getStackTrace())
+        {
+            if (frame.getMethodName().equals("gatedForce"))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private CompletableFuture<Void> awaitAsync(final GroupCommit commit, final long ticket)
     {
         final CompletableFuture<Void> done = new CompletableFuture<>();
         final Thread thread = new Thread(() ->
@@ -154,6 +191,7 @@ class GroupCommitTest
             }
         });
         thread.setDaemon(true);
+        writers.add(thread);
         thread.start();
         return done;
     }
