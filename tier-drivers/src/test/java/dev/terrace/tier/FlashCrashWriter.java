@@ -19,7 +19,7 @@ import java.util.zip.CRC32C;
  * DEL &lt;key&gt; END                          (about to delete)
  * ACKDEL &lt;key&gt; END                       (delete returned: durable)
  * </pre>
- * Arguments: the flash directory and a seed.
+ * Arguments: the flash directory, a seed, and whether to zero-fill segments ahead of appends.
  */
 public final class FlashCrashWriter
 {
@@ -31,13 +31,14 @@ public final class FlashCrashWriter
     }
 
     /** The tier configuration both the writer and the verifying test use. */
-    static FlashTier.Context context(final Path directory)
+    static FlashTier.Context context(final Path directory, final boolean preallocate)
     {
         return new FlashTier.Context()
             .directory(directory)
             .capacityBytes(64L * 1024 * 1024)
             .segmentSize(2L * 1024 * 1024)
             .fsync(true)
+            .preallocate(preallocate)
             .compactionThreshold(0.5);
     }
 
@@ -46,7 +47,7 @@ public final class FlashCrashWriter
         final Path directory = Path.of(args[0]);
         final Random random = new Random(Long.parseLong(args[1]));
         final PrintStream out = new PrintStream(System.out, true, StandardCharsets.US_ASCII);
-        try (FlashTier tier = FlashTier.open(context(directory)))
+        try (FlashTier tier = FlashTier.open(context(directory, Boolean.parseBoolean(args[2]))))
         {
             out.println("READY END");
             for (long operation = 0; ; operation++)

@@ -505,7 +505,6 @@ class FlashTierTest
         final long diskBytes;
         try (FlashTier tier = FlashTier.open(preallocatedContext(tierDirectory, segment)))
         {
-            assertTrue(tier.context().preallocate(), "on by default with fsync");
             tier.put("p/0", ByteBuffer.wrap(randomBytes(10_000, 0)));
             final Path active = FlashSegmentFiles.segments(tierDirectory).get(0);
             while (Files.size(active) <= tier.diskBytes())
@@ -541,7 +540,7 @@ class FlashTierTest
     private static FlashTier.Context preallocatedContext(final Path directory, final long segment)
     {
         return new FlashTier.Context().directory(directory).capacityBytes(32 * segment).segmentSize(segment)
-            .fsync(true).compactionThreshold(0);
+            .fsync(true).preallocate(true).compactionThreshold(0);
     }
 
     @Test
@@ -637,8 +636,7 @@ class FlashTierTest
         assertEquals(directory.resolve("y").toAbsolutePath(), context.directory());
         assertEquals(256L << 20, context.segmentSize());
         assertTrue(context.fsync());
-        assertTrue(context.preallocate(), "preallocation follows fsync unless set");
-        assertFalse(new FlashTier.Context().fsync(false).preallocate());
+        assertFalse(context.preallocate(), "preallocation is opt-in");
         assertThrows(IllegalArgumentException.class,
             () -> new FlashTier.Context().directory(directory).bytesPerSync(-1).conclude());
     }
