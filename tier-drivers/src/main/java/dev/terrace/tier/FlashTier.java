@@ -68,7 +68,13 @@ import java.util.zip.CRC32C;
  * compaction fails with {@link TierFullException}. Tombstones are never refused, so a delete can always free room.
  * <p>
  * <b>Concurrency</b>: reads take no lock. Writers serialise only to reserve their place in the active segment;
- * they write, checksum and fsync outside any lock, so a read never waits for another put's fsync.
+ * they write, checksum and fsync outside any lock, so a read never waits for another put's fsync. Concurrent forced
+ * writers share forces where one covers them ({@link dev.terrace.tier.internal.GroupCommit}).
+ * <p>
+ * <b>Throughput</b>: with fsync off, written bytes are forced in the background every
+ * {@link Context#bytesPerSync(long)}, so the device writes while puts go on. {@link Context#preallocate(boolean)}
+ * zero-fills the active segment ahead of its appends so that forcing them commits no file growth. {@code get} reads
+ * a record in one call; {@link #read(String, long, ByteBuffer)} into a reused buffer allocates nothing.
  */
 public final class FlashTier implements TierDriver
 {

@@ -251,12 +251,6 @@ public final class Segment
         commits.awaitDurable();
     }
 
-    /** How many forces {@link #awaitDurable()} has started. */
-    public long forces()
-    {
-        return commits.forces();
-    }
-
     /** Closes the channel for good (readers that still hold it get a ClosedChannelException and look again). */
     public synchronized void close()
     {
