@@ -214,8 +214,10 @@ public final class BenchCommand implements Callable<Integer>
         {
             result = suite.run(new BenchContext(quick, suiteScratch, console));
         }
-        catch (final Exception | AssertionError ex)
+        catch (final Exception | AssertionError | LinkageError ex)
         {
+            // A LinkageError is a class that could not be loaded, e.g. the jar rebuilt under a running bench: the
+            // suite failed, the others and the report still go on.
             ex.printStackTrace(console);
             result = SuiteResult.failed(suite.name(), suite.title(), ex.getClass().getSimpleName() + ": " + ex.getMessage());
         }
