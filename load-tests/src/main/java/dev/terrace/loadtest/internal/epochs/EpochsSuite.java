@@ -81,11 +81,12 @@ public final class EpochsSuite implements BenchSuite
     static final int READERS = 2;
     static final int PREFETCH_BATCHES = 4;
     /**
-     * Compute per batch, fixed before measuring: from a no-hint run's own read latencies on this machine (p50 about
-     * 23 ms for a 1 MiB file from memory, 60 ms from S3 with the added latency), two readers supply a 2-file batch
-     * every ~23 ms from memory and every ~60 ms from S3, so 40 ms lets memory keep up and makes S3 stall.
+     * Compute per batch, fixed before measuring from a full run's own read latencies on a quiet moment of this machine
+     * (load average below 4): a 1 MiB file took p50 14 ms from memory and 38 ms from S3 with the added latency, so two
+     * readers supply a 2-file batch about every 14 ms from memory and every 38 ms from S3; 25 ms lets memory keep up
+     * and makes S3 stall. (40 ms, chosen earlier from a run at load average 12, let S3 keep up on a quiet machine.)
      */
-    static final Duration COMPUTE_PER_BATCH = Duration.ofMillis(40);
+    static final Duration COMPUTE_PER_BATCH = Duration.ofMillis(25);
     /**
      * Added before each S3 GET is answered: the low end of what AWS documents for S3 ("median latencies are often in
      * the range of tens of milliseconds" for small requests, S3 performance guidelines), since a loopback s3proxy
