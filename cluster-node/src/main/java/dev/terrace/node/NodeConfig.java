@@ -43,6 +43,7 @@ public final class NodeConfig
     public final double hintMaxJobFraction;
     public final double hintMaxNamespaceFraction;
     public final long hintDefaultTtlMillis;
+    public final int hintStageThreads;
 
     /** Settings of an S3-compatible capacity tier. */
     public static final class S3
@@ -103,6 +104,7 @@ public final class NodeConfig
         hintMaxJobFraction = t.getDouble("hints.max-job-fraction");
         hintMaxNamespaceFraction = t.getDouble("hints.max-namespace-fraction");
         hintDefaultTtlMillis = t.getDuration("hints.default-ttl").toMillis();
+        hintStageThreads = t.getInt("hints.stage-threads");
         validate();
     }
 
@@ -170,6 +172,8 @@ public final class NodeConfig
             "terrace.hints.max-namespace-fraction must be in (0, 1]");
         require(hintHorizonMillis > 0, "terrace.hints.horizon must be positive");
         require(ioThreads >= 1 && ioThreads <= 256, "terrace.io-threads must be 1-256");
+        require(hintStageThreads >= 1 && hintStageThreads < Math.max(2, ioThreads),
+            "terrace.hints.stage-threads must be at least 1 and below terrace.io-threads");
     }
 
     private static void require(final boolean condition, final String message)

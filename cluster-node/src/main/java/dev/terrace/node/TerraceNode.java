@@ -2,7 +2,11 @@ package dev.terrace.node;
 
 import dev.terrace.mover.TransferExecutor;
 import dev.terrace.mover.TransferScheduler;
+import dev.terrace.node.hints.ClusterHintPeers;
+import dev.terrace.node.hints.HintCoordinator;
+import dev.terrace.node.hints.HintPeers;
 import dev.terrace.node.hints.HintService;
+import dev.terrace.node.hints.HintTransport;
 import dev.terrace.node.cluster.ClusterRuntime;
 import dev.terrace.node.cluster.handoff.SlotHandOff;
 import dev.terrace.node.http.HttpApi;
@@ -119,11 +123,14 @@ public final class TerraceNode implements AutoCloseable
         runtime.set(cluster);
 
         final TransferScheduler transfers = new TransferScheduler(System.nanoTime());
-        final HintService hints = new HintService(store, new TransferExecutor(transfers, io), io,
+        final HintPeers hintPeers = new ClusterHintPeers(cluster);
+        final HintTransport hintTransport = new HintTransport();
+        final HintService hints = new HintService(store, new TransferExecutor(transfers, io), hintPeers, hintTransport,
             (long)(config.memoryCapacity * config.memoryHighWatermark), config.hintHorizonMillis,
-            config.hintMaxJobFraction, config.hintMaxNamespaceFraction, config.hintDefaultTtlMillis);
+            config.hintMaxJobFraction, config.hintMaxNamespaceFraction, config.hintDefaultTtlMillis,
+            config.hintStageThreads);
         final NodeMetrics metrics = new NodeMetrics(store);
-        final HttpApi api = new HttpApi(store, metrics, hints, transfers, new SlotRouting(cluster, system), cluster, handOff, io, config.maxObjectSize, config.maxKvBlockSize,
+        final HttpApi api = new HttpApi(store, metrics, new HintCoordinator(hints, hintPeers, hintTransport), transfers, new SlotRouting(cluster, system), cluster, handOff, io, config.maxObjectSize, config.maxKvBlockSize,
             () -> nodeId, () -> endpoint);
         final ServerBinding binding;
         try

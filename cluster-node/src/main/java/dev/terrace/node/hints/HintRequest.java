@@ -1,6 +1,9 @@
 package dev.terrace.node.hints;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.terrace.protocol.Names;
 
 import java.util.ArrayList;
@@ -28,6 +31,43 @@ record HintRequest(String job, long startAtMillis, int priority, long ttlMillis,
     }
 
     static final int MAX_ITEMS = 100_000;
+
+    /** The same job, start, priority and expiry over other items: one owner's part of this hint. */
+    HintRequest part(final List<ObjectGroup> partObjects, final List<KvChain> partKv)
+    {
+        return new HintRequest(job, startAtMillis, priority, ttlMillis, partObjects, partKv);
+    }
+
+    /** This request as {@link #parse} reads it back (with an absolute {@code startAt}, so forwarding keeps it). */
+    ObjectNode toJson()
+    {
+        final ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("job", job).put("startAt", startAtMillis).put("priority", priority).put("ttlMs", ttlMillis);
+        final ArrayNode groups = json.putArray("objects");
+        for (final ObjectGroup group : objects)
+        {
+            final ObjectNode g = groups.addObject().put("bucket", group.bucket());
+            if (group.prefix() != null)
+            {
+                g.put("prefix", group.prefix());
+            }
+            if (!group.keys().isEmpty())
+            {
+                final ArrayNode keys = g.putArray("keys");
+                group.keys().forEach(keys::add);
+            }
+        }
+        final ArrayNode chains = json.putArray("kv");
+        for (final KvChain chain : kv)
+        {
+            final ArrayNode hashes = chains.addObject().put("namespace", chain.namespace()).putArray("hashes");
+            for (final long hash : chain.hashes())
+            {
+                hashes.add(Long.toUnsignedString(hash));
+            }
+        }
+        return json;
+    }
     static final long MAX_TTL_MILLIS = 24L * 3600 * 1000;
 
     /**

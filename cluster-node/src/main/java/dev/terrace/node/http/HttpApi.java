@@ -3,7 +3,7 @@ package dev.terrace.node.http;
 import dev.terrace.mover.TransferScheduler;
 import dev.terrace.node.cluster.ClusterRuntime;
 import dev.terrace.node.cluster.handoff.SlotHandOff;
-import dev.terrace.node.hints.HintService;
+import dev.terrace.node.hints.HintCoordinator;
 import dev.terrace.node.metrics.NodeMetrics;
 import dev.terrace.node.store.NodeStore;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -40,7 +40,7 @@ public final class HttpApi
     public HttpApi(
         final NodeStore store,
         final NodeMetrics metrics,
-        final HintService hintService,
+        final HintCoordinator hintCoordinator,
         final TransferScheduler transfers,
         final SlotRouting routing,
         final ClusterRuntime clusterRuntime,
@@ -55,7 +55,7 @@ public final class HttpApi
         this.objects = new ObjectRoutes(store, items);
         this.kv = new KvRoutes(store, items);
         this.node = new NodeRoutes(store, metrics, nodeId, httpEndpoint);
-        this.hints = new HintRoutes(hintService);
+        this.hints = new HintRoutes(hintCoordinator);
         this.mover = new MoverRoutes(transfers);
         this.cluster = new ClusterRoutes(clusterRuntime, handOff);
         this.handOffs = new HandOffRoutes(store, io, clusterRuntime.localSlots().slots());
@@ -87,6 +87,7 @@ public final class HttpApi
                 pathPrefix("v1", () -> concat(objects.route(), kv.route(), hints.route(), mover.route(), cluster.route(),
                     node.v1Route())),
                 handOffs.route(),
+                hints.internalRoute(),
                 node.rootRoute(),
                 complete(HttpErrors.notFound("no such route"))))));
         });

@@ -55,6 +55,9 @@ public final class NodeStore implements AutoCloseable
     private final AtomicLong capacityFallbacks = new AtomicLong();
     private final AtomicLong prefetches = new AtomicLong();
     private final AtomicLong adoptions = new AtomicLong();
+    private volatile java.util.function.Consumer<ItemMeta> readListener = meta ->
+    {
+    };
 
     /** Where a read's bytes came from, and the bytes. */
     public record ExtentRead(ByteBuffer bytes, TierKind tier)
@@ -323,6 +326,7 @@ public final class NodeStore implements AutoCloseable
      */
     public ItemRead open(final ItemMeta meta, final long offset, final long length)
     {
+        readListener.accept(meta);
         if (length == 0 || meta.size() == 0)
         {
             return new ItemRead(meta, TierKind.MEMORY, offset, 0, InputStream.nullInputStream());
@@ -330,6 +334,12 @@ public final class NodeStore implements AutoCloseable
         final ExtentInputStream stream = new ExtentInputStream(this, meta, offset, length);
         final TierKind first = stream.prefetchFirst();
         return new ItemRead(meta, first, offset, length, stream);
+    }
+
+    /** Sets what is told of every item a client opens for reading (hints follow their job's reads). */
+    public void onRead(final java.util.function.Consumer<ItemMeta> listener)
+    {
+        this.readListener = listener;
     }
 
     /** Reads extent {@code i} of {@code meta} from the fastest tier holding it, promoting per policy. */
