@@ -104,7 +104,9 @@ public final class NodeConfig
         hintMaxJobFraction = t.getDouble("hints.max-job-fraction");
         hintMaxNamespaceFraction = t.getDouble("hints.max-namespace-fraction");
         hintDefaultTtlMillis = t.getDuration("hints.default-ttl").toMillis();
-        hintStageThreads = t.getInt("hints.stage-threads");
+        // 0: half the I/O threads, so staging never holds more threads than client reads are left with.
+        hintStageThreads = t.getInt("hints.stage-threads") == 0 ? Math.max(1, t.getInt("io-threads") / 2)
+            : t.getInt("hints.stage-threads");
         validate();
     }
 
@@ -173,7 +175,7 @@ public final class NodeConfig
         require(hintHorizonMillis > 0, "terrace.hints.horizon must be positive");
         require(ioThreads >= 1 && ioThreads <= 256, "terrace.io-threads must be 1-256");
         require(hintStageThreads >= 1 && hintStageThreads < Math.max(2, ioThreads),
-            "terrace.hints.stage-threads must be at least 1 and below terrace.io-threads");
+            "terrace.hints.stage-threads must be 0 (half of terrace.io-threads) or 1 to terrace.io-threads - 1");
     }
 
     private static void require(final boolean condition, final String message)

@@ -30,6 +30,8 @@ final class HintPart
     final Set<String> nodes = new LinkedHashSet<>();
     final List<Sequence> sequences = new ArrayList<>();
     boolean cancelled;
+    /** No longer staged nor following reads (cancelled or expired). */
+    boolean retired;
 
     HintPart(final String id, final HintRequest request, final long createdMillis)
     {

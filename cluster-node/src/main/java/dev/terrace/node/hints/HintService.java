@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <b>Order and window.</b> Items are staged in the order the hint lists them (a training epoch's read order). The
  * node follows the job's reads ({@link #onRead}): an item read is done, and the window of a part runs from its
  * first unread item for at most the job's budget, so staging keeps a budget's worth of data ahead of the readers
- * instead of staging a long hint all at once (and evicting its own head before it is read).
+ * instead of staging a long hint all at once (and evicting its own head before it is read). A read consumes the
+ * earliest listing of the item among the hints this node holds (reads carry no job id).
  * <p>
  * <b>Budgets.</b> The planner's per-job and per-namespace budgets are fractions of this node's memory tier: each
  * owner enforces them on its own part.
@@ -222,7 +223,10 @@ public final class HintService implements AutoCloseable
                 final HintPart.Sequence sequence = new HintPart.Sequence(id + '#' + part.sequences.size(),
                     group.kind(), group.container(), group.kind() == ItemKind.KV_BLOCK, group.names());
                 part.sequences.add(sequence);
-                track(sequence);
+                if (!part.cancelled)
+                {
+                    track(sequence);
+                }
             }
             rehomeNeeded = true;
         }
@@ -264,11 +268,7 @@ public final class HintService implements AutoCloseable
                 return false;
             }
             part.cancelled = true;
-            for (final HintPart.Sequence sequence : part.sequences)
-            {
-                planner.cancel(sequence.plannerId);
-                sequence.planned = null;
-            }
+            retire(part);
             return true;
         }
     }
@@ -299,11 +299,15 @@ public final class HintService implements AutoCloseable
         boolean moved = false;
         synchronized (this)
         {
+            // One read consumes one listing: the earliest hint's, so a hint for the next epoch, posted while this
+            // epoch's last items are read, keeps those items for its own reads.
             for (final HintPart.Sequence sequence : item.sequences())
             {
-                if (sequence.kind == meta.kind() && sequence.container.equals(meta.container()))
+                if (sequence.kind == meta.kind() && sequence.container.equals(meta.container()) &&
+                    sequence.markRead(HintPart.itemId(meta.kind(), meta.container(), meta.name())))
                 {
-                    moved |= sequence.markRead(HintPart.itemId(meta.kind(), meta.container(), meta.name()));
+                    moved = true;
+                    break;
                 }
             }
         }
@@ -353,6 +357,22 @@ public final class HintService implements AutoCloseable
             {
                 item.sequences().add(sequence);
             }
+        }
+    }
+
+    /** A cancelled or expired part stops staging and stops following reads; its status stays for a while. */
+    private void retire(final HintPart part)
+    {
+        if (part.retired)
+        {
+            return;
+        }
+        part.retired = true;
+        for (final HintPart.Sequence sequence : part.sequences)
+        {
+            planner.cancel(sequence.plannerId);
+            sequence.planned = null;
+            untrack(sequence);
         }
     }
 
@@ -408,9 +428,9 @@ public final class HintService implements AutoCloseable
                     final HintPart part = all.next();
                     if (!part.active(now))
                     {
+                        retire(part);
                         if (now - Math.max(part.createdMillis, part.expiresAtMillis) > KEEP_FINISHED_MILLIS)
                         {
-                            part.sequences.forEach(this::untrack);
                             all.remove();
                         }
                         continue;

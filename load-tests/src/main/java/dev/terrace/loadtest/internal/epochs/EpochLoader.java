@@ -28,9 +28,9 @@ import dev.terrace.client.Tier;
  * the emulated accelerator, which takes the batches in order and "computes" on each for a fixed time (a sleep).
  * Epochs run back to back and each drains before the next starts, as a framework's loader does.
  * <p>
- * With a hint window, a hinter thread keeps one hint posted for the next {@code hintWindow} files the readers have not
- * claimed yet (across the epoch boundary: the loader draws every epoch's order up front), replacing the previous hint
- * (cancel, then post) each time the readers claim a batch.
+ * With hints, a hinter thread posts each epoch's read order as one hint (the loader draws every epoch's order up
+ * front), {@code hintWindow} files before the readers reach the end of the epoch before it, and cancels it once the
+ * readers have claimed all of the epoch's files; the node stages a window ahead of the reads it sees.
  */
 public final class EpochLoader
 {
@@ -48,7 +48,8 @@ public final class EpochLoader
      * @param readers         reader threads.
      * @param prefetchBatches batches read ahead of the accelerator at most (ready or being read).
      * @param computePerBatch emulated compute time per batch.
-     * @param hintWindow      files hinted ahead of the readers; 0 for no hints.
+     * @param hintWindow      how many files before the end of an epoch the next epoch's hint is posted; 0 for no
+     *                        hints.
      * @param job             the job id the hints name.
      */
     public record Settings(
@@ -272,44 +273,54 @@ public final class EpochLoader
         }
     }
 
+    /**
+     * Posts each epoch's whole read order as one hint, {@code hintWindow} files before the readers reach the end of
+     * the epoch before it (the first at once), so the node stages across the epoch boundary; the node keeps its own
+     * window ahead of the reads. An epoch's hint is cancelled once the readers have claimed every file of it.
+     */
     private void hintLoop()
     {
-        int posted = -1;
-        String previous = null;
+        final int perEpoch = plan.files();
+        final List<String> posted = new ArrayList<>();
+        int nextEpoch = 0;
         while (!finished)
         {
-            final int from = frontier.get();
-            if (from != posted && from < plan.totalReads())
+            final int claimed = frontier.get();
+            if (nextEpoch < plan.epochs() && claimed >= nextEpoch * perEpoch - settings.hintWindow())
             {
-                final List<Integer> files = plan.window(from, settings.hintWindow());
-                final List<String> keys = new ArrayList<>(files.size());
-                files.forEach(file -> keys.add(settings.key(file)));
+                final List<String> keys = new ArrayList<>(perEpoch);
+                for (final int file : plan.epochOrder(nextEpoch))
+                {
+                    keys.add(settings.key(file));
+                }
                 try
                 {
-                    if (previous != null)
-                    {
-                        client.cancelHint(previous);
-                    }
                     final HintStatus status = client.hint(PrefetchHint.forJob(settings.job())
                         .startIn(Duration.ZERO)
-                        .ttl(Duration.ofMinutes(2))
+                        .ttl(Duration.ofMinutes(10))
                         .objects(settings.bucket(), keys));
-                    previous = status.id();
+                    posted.add(status.id());
                     lastHint.set(status);
                     hintsPosted.incrementAndGet();
                 }
                 catch (final RuntimeException ex)
                 {
                     hintFailures.incrementAndGet();
-                    previous = null;
+                    posted.add(null);
                 }
-                posted = from;
+                nextEpoch++;
                 continue;
+            }
+            // Epochs whose every file a reader has claimed need their hint no more.
+            final int doneEpochs = Math.min(claimed / perEpoch, posted.size());
+            for (int epoch = 0; epoch < doneEpochs; epoch++)
+            {
+                cancelQuietly(posted, epoch);
             }
             hintLock.lock();
             try
             {
-                if (!finished && frontier.get() == posted)
+                if (!finished && frontier.get() == claimed)
                 {
                     frontierMoved.await(200, TimeUnit.MILLISECONDS);
                 }
@@ -324,16 +335,27 @@ public final class EpochLoader
                 hintLock.unlock();
             }
         }
-        if (previous != null)
+        for (int epoch = 0; epoch < posted.size(); epoch++)
         {
-            try
-            {
-                client.cancelHint(previous);
-            }
-            catch (final RuntimeException ex)
-            {
-                hintFailures.incrementAndGet();
-            }
+            cancelQuietly(posted, epoch);
+        }
+    }
+
+    private void cancelQuietly(final List<String> posted, final int epoch)
+    {
+        final String id = posted.get(epoch);
+        if (id == null)
+        {
+            return;
+        }
+        posted.set(epoch, null);
+        try
+        {
+            client.cancelHint(id);
+        }
+        catch (final RuntimeException ex)
+        {
+            hintFailures.incrementAndGet();
         }
     }
 

@@ -50,7 +50,7 @@ public final class EpochsSuite implements BenchSuite
      * @param files          files in the dataset.
      * @param fileBytes      bytes per file.
      * @param memoryMiB      the node's memory tier.
-     * @param hintWindow     files the loader hints ahead (within the per-job budget: half of 90% of memory).
+     * @param hintWindow     files before the end of an epoch at which the loader posts the next epoch's hint.
      * @param epochs         epochs per configuration, the first a warm-up.
      * @param iterations     runs of each configuration with the emulated S3 latency.
      * @param rawS3Pair      whether to also run each configuration once against s3proxy without the added latency.
@@ -150,7 +150,7 @@ public final class EpochsSuite implements BenchSuite
         final List<Measurement> measurements = new ArrayList<>();
         final Measurement hinted = Measurement.of("epochs.utilization.hints", "accelerator utilization",
             "utilization, " + window, false, "loader with hints", "%", headline.utilization(true),
-            method + "; the loader keeps a hint for its next " + geometry.hintWindow() + " files posted");
+            method + "; the loader hints each epoch's read order");
         final Measurement plain = Measurement.of("epochs.utilization.no-hints", "accelerator utilization",
             "utilization, " + window, true, "loader without hints", "%", headline.utilization(false),
             method + "; no hints");
@@ -459,12 +459,12 @@ public final class EpochsSuite implements BenchSuite
             COMPUTE_PER_BATCH.toMillis(), BATCH_FILES,
             BATCH_FILES * (geometry.fileBytes() / (double)(1 << 20)) * 1000.0 / COMPUTE_PER_BATCH.toMillis(),
             WARMUP_EPOCHS));
-        conditions.put("hints", String.format(Locale.ROOT, "the loader draws every epoch's order up front and keeps one "
-            + "hint (POST /v1/hints, startInMs 0) for the next %d files its readers have not claimed yet, across "
-            + "epoch boundaries; each time the readers claim a batch it cancels the previous hint and posts the "
-            + "next window. %d MiB stays within the node's per-job hint budget (terrace.hints.max-job-fraction 0.5 "
-            + "of the 90%% memory budget: %.1f MiB)", geometry.hintWindow(),
-            (long)geometry.hintWindow() * geometry.fileBytes() >> 20, geometry.memoryMiB() * 0.9 * 0.5));
+        conditions.put("hints", String.format(Locale.ROOT, "the loader draws every epoch's order up front and posts "
+            + "each epoch's whole read order as one hint (POST /v1/hints, startInMs 0), %d files before its readers "
+            + "reach the end of the epoch before it (the first at the start), and cancels it once its readers have "
+            + "claimed every file of the epoch. The node stages in the hinted order, following the reads: a window "
+            + "of the per-job hint budget (terrace.hints.max-job-fraction 0.5 of the 90%% memory budget: %.1f MiB) "
+            + "ahead of the readers", geometry.hintWindow(), geometry.memoryMiB() * 0.9 * 0.5));
         conditions.put("iterations", geometry.iterations() + " per configuration, alternating which configuration "
             + "runs first");
         conditions.put("machine", "shared with other engineers' builds and tests while this ran (see the load "
