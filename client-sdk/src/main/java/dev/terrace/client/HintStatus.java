@@ -1,5 +1,6 @@
 package dev.terrace.client;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,6 +16,10 @@ import java.util.Map;
  * @param bytesTotal   bytes of the items some tier holds.
  * @param bytesStaged  bytes in memory now.
  * @param bytesByTier  where those bytes are now, by tier name.
+ * @param itemsRead    items the job has read since the hint arrived (the owners follow the reads, and stage a
+ *                     window ahead of them).
+ * @param partNodes    the nodes holding a part of the hint (the owners of its items' slots).
+ * @param partsUnreachable nodes holding a part that did not answer: their items are not in the figures.
  */
 public record HintStatus(
     String id,
@@ -25,11 +30,16 @@ public record HintStatus(
     int itemsMissing,
     long bytesTotal,
     long bytesStaged,
-    Map<String, Long> bytesByTier)
+    Map<String, Long> bytesByTier,
+    int itemsRead,
+    List<String> partNodes,
+    List<String> partsUnreachable)
 {
     public HintStatus
     {
         bytesByTier = Map.copyOf(bytesByTier);
+        partNodes = List.copyOf(partNodes);
+        partsUnreachable = List.copyOf(partsUnreachable);
     }
 
     /** Whether every item that can be staged is in memory. */

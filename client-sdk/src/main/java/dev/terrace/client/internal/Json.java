@@ -157,7 +157,18 @@ public final class Json
             (int)requiredLong(status, root, "itemsMissing"),
             requiredLong(status, root, "bytesTotal"),
             requiredLong(status, root, "bytesStaged"),
-            byTier);
+            byTier,
+            root.path("itemsRead").asInt(),
+            texts(root.path("parts"), "node"),
+            texts(root.path("partsUnreachable"), null));
+    }
+
+    /** The {@code field} of each element of an array (the elements themselves when null); empty when absent. */
+    private static List<String> texts(final JsonNode array, final String field)
+    {
+        final List<String> texts = new ArrayList<>();
+        array.forEach(element -> texts.add(field == null ? element.asText() : element.path(field).asText()));
+        return texts;
     }
 
     /** The answer of a prefix lookup. */

@@ -98,6 +98,7 @@ public final class HintService implements AutoCloseable
     private long ticks;
     private long rehomedAtEpoch = Long.MIN_VALUE;
     private boolean rehomeNeeded;
+    private boolean windowsStale;
     private final Residency residency = new Residency()
     {
         @Override
@@ -146,7 +147,7 @@ public final class HintService implements AutoCloseable
         this.defaultTtlMillis = defaultTtlMillis;
         this.planner = new PrefetchPlanner(new PrefetchBudget(memoryBudget, (long)(memoryBudget * maxJobFraction),
             (long)(memoryBudget * maxNamespaceFraction), horizonMillis));
-        this.stager = new HintStager(store, mover, stagingConcurrency, this::tickSoon);
+        this.stager = new HintStager(store, mover, stagingConcurrency, this::staged);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r ->
         {
             final Thread t = new Thread(r, "terrace-hints");
@@ -395,6 +396,16 @@ public final class HintService implements AutoCloseable
         return item == null ? null : store.peek(item.kind(), item.container(), item.name());
     }
 
+    /** A staging finished: a staging thread is free, so every window may take one more item. */
+    private void staged(final long id)
+    {
+        synchronized (this)
+        {
+            windowsStale = true;
+        }
+        tickSoon();
+    }
+
     private void tickSoon()
     {
         if (tickQueued.compareAndSet(false, true) && !ticker.isShutdown())
@@ -421,6 +432,8 @@ public final class HintService implements AutoCloseable
             synchronized (this)
             {
                 refresh = ++ticks % TICKS_PER_REFRESH == 0;
+                final boolean recompute = refresh || windowsStale;
+                windowsStale = false;
                 planner.expire(now);
                 final Iterator<HintPart> all = parts.values().iterator();
                 while (all.hasNext())
@@ -437,7 +450,7 @@ public final class HintService implements AutoCloseable
                     }
                     for (final HintPart.Sequence sequence : part.sequences)
                     {
-                        if (sequence.dirty || refresh)
+                        if (sequence.dirty || recompute)
                         {
                             updateWindow(part, sequence);
                         }
@@ -467,7 +480,10 @@ public final class HintService implements AutoCloseable
         }
     }
 
-    /** Gives the planner the sequence's window: its unread items from the first on, a job budget's worth at most. */
+    /**
+     * Gives the planner the sequence's window: its unread items from the first on, a job budget's worth at most, and
+     * no more items still to stage than the stager can start (the planner counts every item it plans as a staging).
+     */
     private void updateWindow(final HintPart part, final HintPart.Sequence sequence)
     {
         sequence.dirty = false;
@@ -475,11 +491,18 @@ public final class HintService implements AutoCloseable
         final long[] window = new long[Math.min(MAX_WINDOW_ITEMS, sequence.size() - sequence.first)];
         int n = 0;
         long weight = 0;
+        int toStage = stager.freeSlots();
         for (int p = sequence.done.nextClearBit(sequence.first); p < sequence.size() && n < window.length && weight <= limit;
              p = sequence.done.nextClearBit(p + 1))
         {
-            window[n++] = sequence.ids[p];
-            weight += Math.max(0, residency.stageableWeight(sequence.ids[p]));
+            final long id = sequence.ids[p];
+            final long w = residency.stageableWeight(id);
+            if (w >= 0 && !residency.isStaged(id) && toStage-- == 0)
+            {
+                break;
+            }
+            window[n++] = id;
+            weight += Math.max(0, w);
         }
         final long[] trimmed = java.util.Arrays.copyOf(window, n);
         if (!sequence.changed(trimmed))

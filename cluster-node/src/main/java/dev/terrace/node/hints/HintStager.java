@@ -33,20 +33,22 @@ final class HintStager implements AutoCloseable
     private final int concurrency;
     private final ExecutorService threads;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
-    private final Runnable onIdleSlot;
+    private final java.util.function.LongConsumer onDone;
     private final AtomicLong bytesStaged = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
 
     /**
      * @param concurrency items staged at once (one thread each).
-     * @param onIdleSlot  called when a staging finishes, so the next planned item starts without waiting for a tick.
+     * @param onDone      called with the item id when a staging finishes, so the next item starts without waiting
+     *                    for a tick.
      */
-    HintStager(final NodeStore store, final TransferExecutor mover, final int concurrency, final Runnable onIdleSlot)
+    HintStager(final NodeStore store, final TransferExecutor mover, final int concurrency,
+        final java.util.function.LongConsumer onDone)
     {
         this.store = store;
         this.mover = mover;
         this.concurrency = concurrency;
-        this.onIdleSlot = onIdleSlot;
+        this.onDone = onDone;
         final AtomicInteger ids = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(concurrency, r ->
         {
@@ -60,6 +62,12 @@ final class HintStager implements AutoCloseable
     boolean hasRoom()
     {
         return inFlight.size() < concurrency;
+    }
+
+    /** Stagings that could start now. */
+    int freeSlots()
+    {
+        return Math.max(0, concurrency - inFlight.size());
     }
 
     /** Whether item {@code id} is being staged. */
@@ -94,7 +102,7 @@ final class HintStager implements AutoCloseable
                 {
                     bytesStaged.addAndGet(bytes);
                 }
-                onIdleSlot.run();
+                onDone.accept(id);
             });
         return true;
     }

@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * read is then served from memory by its owner, a prefix hint is expanded by every node over its own slots, and a
  * cancel sent to any node cancels every part.
  */
-@Timeout(value = 300, unit = TimeUnit.SECONDS)
+@Timeout(value = 480, unit = TimeUnit.SECONDS)
 class ClusterHintsIT
 {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,7 +51,7 @@ class ClusterHintsIT
     private static final List<String> JVM = List.of("-Xmx256m", "-XX:MaxDirectMemorySize=256m", "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1");
     private static final int KIB = 1024;
-    private static final String BUCKET = "ds";
+    private static final String BUCKET = "dataset";
     private static final String NAMESPACE = "llama";
     /** Hinted objects per owner (of the two owners that are not the outsider). */
     private static final int KEYS_PER_OWNER = 6;
