@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One node's part of a hint: the hinted items whose slots this node owns, in the order the hint lists them, and how
@@ -139,12 +139,6 @@ final class HintPart
             done.set(position);
             first = done.nextClearBit(first);
             dirty = true;
-        }
-
-        /** Distinct ids this sequence may still report reads of. */
-        Set<Long> unreadIds()
-        {
-            return unread.keySet();
         }
 
         /** Whether {@code window} differs from what the planner has. */

@@ -280,10 +280,15 @@ public final class HintService implements AutoCloseable
         return parts.size();
     }
 
-    /** Items staged at once at most. */
-    public int stagingConcurrency()
+    /** The staging threads' figures, for {@code GET /v1/mover/transfers}. */
+    public record Staging(int threads, int staging, long bytesStaged, long failures)
     {
-        return stager.concurrency();
+    }
+
+    /** What the staging threads are doing and have done. */
+    public Staging staging()
+    {
+        return new Staging(stager.concurrency(), stager.staging(), stager.bytesStaged(), stager.failures());
     }
 
     /**

@@ -112,6 +112,12 @@ final class HintStager implements AutoCloseable
         return concurrency;
     }
 
+    /** Items being staged now. */
+    int staging()
+    {
+        return inFlight.size();
+    }
+
     /** Bytes copied into memory so far. */
     long bytesStaged()
     {

@@ -56,7 +56,7 @@ public final class HttpApi
         this.kv = new KvRoutes(store, items);
         this.node = new NodeRoutes(store, metrics, nodeId, httpEndpoint);
         this.hints = new HintRoutes(hintCoordinator);
-        this.mover = new MoverRoutes(transfers);
+        this.mover = new MoverRoutes(transfers, hintCoordinator.parts());
         this.cluster = new ClusterRoutes(clusterRuntime, handOff);
         this.handOffs = new HandOffRoutes(store, io, clusterRuntime.localSlots().slots());
         this.metrics = metrics;

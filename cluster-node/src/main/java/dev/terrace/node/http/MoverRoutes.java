@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.terrace.mover.TransferClass;
 import dev.terrace.mover.TransferScheduler;
 import dev.terrace.mover.TransferSnapshot;
+import dev.terrace.node.hints.HintService;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -16,15 +17,18 @@ import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 
 /**
- * {@code GET /v1/mover/transfers}: running, queued and recently finished transfers with their progress.
+ * {@code GET /v1/mover/transfers}: running, queued and recently finished transfers with their progress, and the hint
+ * staging threads.
  */
 final class MoverRoutes
 {
     private final TransferScheduler scheduler;
+    private final HintService hints;
 
-    MoverRoutes(final TransferScheduler scheduler)
+    MoverRoutes(final TransferScheduler scheduler, final HintService hints)
     {
         this.scheduler = scheduler;
+        this.hints = hints;
     }
 
     Route route()
@@ -41,6 +45,10 @@ final class MoverRoutes
         {
             classes.putObject(c.label()).put("running", scheduler.running(c)).put("queued", scheduler.queued(c));
         }
+        // Hint staging runs on threads of its own; its transfers are the prefetch class's.
+        final HintService.Staging staging = hints.staging();
+        json.putObject("hintStaging").put("threads", staging.threads()).put("staging", staging.staging())
+            .put("bytesStaged", staging.bytesStaged()).put("failures", staging.failures());
         final ArrayNode rows = json.putArray("transfers");
         for (final TransferSnapshot t : scheduler.snapshot(System.nanoTime()))
         {

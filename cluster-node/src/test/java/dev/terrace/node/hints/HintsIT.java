@@ -141,6 +141,7 @@ class HintsIT
         }
         final JsonNode transfers = JSON.readTree(get("/v1/mover/transfers").body());
         assertTrue(transfers.path("transfers").toString().contains("\"class\":\"prefetch\""), transfers::toString);
+        assertTrue(transfers.path("hintStaging").path("bytesStaged").asLong() >= 5L * MIB, transfers::toString);
     }
 
     @Test
