@@ -37,6 +37,10 @@ public final class NodeConfig
     public final S3 s3;
     public final long maxObjectSize;
     public final long maxKvBlockSize;
+    public final double requestsPerSecondPerKey;
+    public final double requestBurstPerKey;
+    public final int rateLimitedKeys;
+    public final int maxConcurrentTransfers;
     public final String placementPolicy;
     public final int ioThreads;
     public final long hintHorizonMillis;
@@ -58,6 +62,10 @@ public final class NodeConfig
         public final long multipartThreshold;
         public final long partSize;
         public final boolean createBucket;
+        public final java.time.Duration connectTimeout;
+        public final java.time.Duration socketTimeout;
+        public final int maxAttempts;
+        public final java.time.Duration failFastFor;
 
         S3(final Config c)
         {
@@ -71,6 +79,10 @@ public final class NodeConfig
             multipartThreshold = c.getBytes("multipart-threshold");
             partSize = c.getBytes("part-size");
             createBucket = c.getBoolean("create-bucket");
+            connectTimeout = c.getDuration("connect-timeout");
+            socketTimeout = c.getDuration("socket-timeout");
+            maxAttempts = c.getInt("max-attempts");
+            failFastFor = c.getDuration("fail-fast-for");
         }
     }
 
@@ -98,6 +110,10 @@ public final class NodeConfig
         s3 = new S3(t.getConfig("capacity.s3"));
         maxObjectSize = t.getBytes("limits.max-object-size");
         maxKvBlockSize = t.getBytes("limits.max-kv-block-size");
+        requestsPerSecondPerKey = t.getDouble("limits.requests-per-second-per-key");
+        requestBurstPerKey = t.getDouble("limits.request-burst-per-key");
+        rateLimitedKeys = t.getInt("limits.rate-limited-keys");
+        maxConcurrentTransfers = t.getInt("limits.max-concurrent-transfers");
         placementPolicy = t.getString("placement.policy");
         ioThreads = t.getInt("io-threads");
         hintHorizonMillis = t.getDuration("hints.horizon").toMillis();
@@ -142,6 +158,13 @@ public final class NodeConfig
         }
     }
 
+    /** The HTTP API's request limits ({@code terrace.limits.*}). */
+    public dev.terrace.node.http.RequestLimits requestLimits()
+    {
+        return new dev.terrace.node.http.RequestLimits(maxObjectSize, maxKvBlockSize, requestsPerSecondPerKey,
+            requestBurstPerKey, rateLimitedKeys, maxConcurrentTransfers);
+    }
+
     /** The full resolved config, including the Pekko settings, for the actor system. */
     public Config raw()
     {
@@ -169,6 +192,10 @@ public final class NodeConfig
         require(maxObjectSize > 0, "terrace.limits.max-object-size must be positive");
         require(maxKvBlockSize > 0 && maxKvBlockSize <= Integer.MAX_VALUE - 64,
             "terrace.limits.max-kv-block-size must be positive and below 2GiB");
+        require(requestsPerSecondPerKey >= 0, "terrace.limits.requests-per-second-per-key must be >= 0 (0 = off)");
+        require(requestBurstPerKey >= 1, "terrace.limits.request-burst-per-key must be at least 1");
+        require(rateLimitedKeys >= 1 && rateLimitedKeys <= 1 << 24, "terrace.limits.rate-limited-keys must be 1-16777216");
+        require(maxConcurrentTransfers >= 1, "terrace.limits.max-concurrent-transfers must be at least 1");
         require(hintMaxJobFraction > 0 && hintMaxJobFraction <= 1, "terrace.hints.max-job-fraction must be in (0, 1]");
         require(hintMaxNamespaceFraction > 0 && hintMaxNamespaceFraction <= 1,
             "terrace.hints.max-namespace-fraction must be in (0, 1]");

@@ -24,7 +24,11 @@ final class S3Tiers
             .pathStyle(s3.pathStyle)
             .multipartThreshold(s3.multipartThreshold)
             .partSize(s3.partSize)
-            .createBucket(s3.createBucket);
+            .createBucket(s3.createBucket)
+            .connectTimeout(s3.connectTimeout)
+            .socketTimeout(s3.socketTimeout)
+            .maxAttempts(s3.maxAttempts)
+            .failFastFor(s3.failFastFor);
         if (!s3.endpoint.isEmpty())
         {
             context.endpoint(URI.create(s3.endpoint));

@@ -130,7 +130,7 @@ public final class TerraceNode implements AutoCloseable
             config.hintMaxJobFraction, config.hintMaxNamespaceFraction, config.hintDefaultTtlMillis,
             config.hintStageThreads);
         final NodeMetrics metrics = new NodeMetrics(store);
-        final HttpApi api = new HttpApi(store, metrics, new HintCoordinator(hints, hintPeers, hintTransport), transfers, new SlotRouting(cluster, system), cluster, handOff, io, config.maxObjectSize, config.maxKvBlockSize,
+        final HttpApi api = new HttpApi(store, metrics, new HintCoordinator(hints, hintPeers, hintTransport), transfers, new SlotRouting(cluster, system), cluster, handOff, io, config.requestLimits(),
             () -> nodeId, () -> endpoint);
         final ServerBinding binding;
         try

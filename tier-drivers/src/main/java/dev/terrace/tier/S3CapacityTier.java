@@ -15,6 +15,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -40,6 +41,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -53,6 +55,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>
  * The tier is unbounded. Its used bytes and object count come from listing the prefix, at most once per
  * {@link Context#usageRefreshInterval(Duration)}, because the store may be shared with other nodes and tools.
+ * <p>
+ * When the store is unreachable or failing (no connection, a timeout, a 5xx after the SDK's retries), every call
+ * fails at once for {@link Context#failFastFor(Duration)} instead of each waiting out its own timeouts and retries;
+ * the first call after that tries the store again, so the tier recovers by itself when the store comes back.
  */
 public final class S3CapacityTier implements TierDriver
 {
@@ -65,6 +71,7 @@ public final class S3CapacityTier implements TierDriver
     private static final int MAX_PARTS = 10_000;
     private static final int HTTP_NOT_FOUND = 404;
     private static final int HTTP_RANGE_NOT_SATISFIABLE = 416;
+    private static final int HTTP_SERVER_ERROR = 500;
 
     private final Context context;
     private final S3Client s3;
@@ -77,6 +84,8 @@ public final class S3CapacityTier implements TierDriver
     private volatile long objects;
     private volatile long usageTakenAtNanos;
     private volatile boolean usageKnown;
+    private volatile long unavailableUntilNanos;
+    private volatile String lastOutage;
 
     private S3CapacityTier(final Context context, final S3Client s3)
     {
@@ -100,10 +109,11 @@ public final class S3CapacityTier implements TierDriver
             // Third-party stores (MinIO, Ceph, s3proxy) do not all accept the SDK's newer default checksum trailers.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .overrideConfiguration(override -> override.retryStrategy(retry -> retry.maxAttempts(context.maxAttempts())))
             .httpClientBuilder(ApacheHttpClient.builder()
                 .maxConnections(context.maxConnections())
-                .connectionTimeout(Duration.ofSeconds(10))
-                .socketTimeout(Duration.ofSeconds(60)));
+                .connectionTimeout(context.connectTimeout())
+                .socketTimeout(context.socketTimeout()));
         if (context.endpoint() != null)
         {
             builder.endpointOverride(context.endpoint());
@@ -574,7 +584,7 @@ public final class S3CapacityTier implements TierDriver
             return;
         }
         final long interval = context.usageRefreshInterval().toNanos();
-        if (usageKnown && System.nanoTime() - usageTakenAtNanos < interval)
+        if (usageKnown && System.nanoTime() - usageTakenAtNanos < interval || unavailableUntilNanos - System.nanoTime() > 0)
         {
             return;
         }
@@ -599,7 +609,8 @@ public final class S3CapacityTier implements TierDriver
             }
             catch (final SdkException ex)
             {
-                LOG.warn("could not list s3://{}/{} to measure usage: {}", bucket, prefix, ex.getMessage());
+                LOG.warn("could not list s3://{}/{} to measure usage: {}", bucket, prefix,
+                    failure("listing", ex).getMessage());
             }
             usageTakenAtNanos = System.nanoTime();
         }
@@ -638,14 +649,34 @@ public final class S3CapacityTier implements TierDriver
         {
             return new TierException("S3 capacity tier is closed");
         }
-        return new TierException(what + " in s3://" + bucket + "/" + prefix + " failed: " + ex.getMessage(), ex);
+        final String message = what + " in s3://" + bucket + "/" + prefix + " failed: " + ex.getMessage();
+        if (isOutage(ex))
+        {
+            lastOutage = ex.getMessage();
+            unavailableUntilNanos = System.nanoTime() + context.failFastFor().toNanos();
+        }
+        return new TierException(message, ex);
     }
 
+    /** Whether the store itself is down or failing (as opposed to refusing this one request). */
+    private static boolean isOutage(final SdkException ex)
+    {
+        return ex instanceof S3Exception s3 ? s3.statusCode() >= HTTP_SERVER_ERROR : ex instanceof SdkClientException;
+    }
+
+    /** Throws when the tier is closed, or when the store failed a moment ago and calls fail fast for now. */
     private void checkOpen() throws TierException
     {
         if (closed.get())
         {
             throw new TierException("S3 capacity tier is closed");
+        }
+        final long waitNanos = unavailableUntilNanos - System.nanoTime();
+        if (waitNanos > 0)
+        {
+            throw new TierException("S3 store " + (context.endpoint() == null ? "" : context.endpoint() + " ") +
+                "is unavailable (" + lastOutage + "); trying again in " +
+                Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)) + " ms");
         }
     }
 
@@ -755,6 +786,10 @@ public final class S3CapacityTier implements TierDriver
         private long partSize = 8L * 1024 * 1024;
         private int maxConnections = 32;
         private Duration usageRefreshInterval = Duration.ofSeconds(30);
+        private Duration connectTimeout = Duration.ofSeconds(2);
+        private Duration socketTimeout = Duration.ofSeconds(30);
+        private int maxAttempts = 3;
+        private Duration failFastFor = Duration.ofSeconds(1);
         private boolean createBucket;
         private boolean concluded;
 
@@ -887,6 +922,57 @@ public final class S3CapacityTier implements TierDriver
             return usageRefreshInterval;
         }
 
+        /** How long to wait for a connection to the store. Default 2 s. */
+        public Context connectTimeout(final Duration connectTimeout)
+        {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        public Duration connectTimeout()
+        {
+            return connectTimeout;
+        }
+
+        /** How long a connection may stay silent while a response is awaited or read. Default 30 s. */
+        public Context socketTimeout(final Duration socketTimeout)
+        {
+            this.socketTimeout = socketTimeout;
+            return this;
+        }
+
+        public Duration socketTimeout()
+        {
+            return socketTimeout;
+        }
+
+        /** Attempts per call, the first included (the SDK retries with backoff in between). Default 3. */
+        public Context maxAttempts(final int maxAttempts)
+        {
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        public int maxAttempts()
+        {
+            return maxAttempts;
+        }
+
+        /**
+         * After a call fails because the store is unreachable or failing, how long further calls fail at once
+         * without trying the store. Default 1 s; zero tries every call.
+         */
+        public Context failFastFor(final Duration failFastFor)
+        {
+            this.failFastFor = failFastFor;
+            return this;
+        }
+
+        public Duration failFastFor()
+        {
+            return failFastFor;
+        }
+
         /** Whether {@link S3CapacityTier#open(Context)} creates a missing bucket. Default false. */
         public Context createBucket(final boolean createBucket)
         {
@@ -942,6 +1028,20 @@ public final class S3CapacityTier implements TierDriver
             {
                 throw new IllegalArgumentException("S3 usage refresh interval must be >= 0: " + usageRefreshInterval);
             }
+            if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero() ||
+                socketTimeout == null || socketTimeout.isNegative() || socketTimeout.isZero())
+            {
+                throw new IllegalArgumentException("S3 connect and socket timeouts must be positive: " +
+                    connectTimeout + ", " + socketTimeout);
+            }
+            if (maxAttempts < 1)
+            {
+                throw new IllegalArgumentException("S3 max attempts must be at least 1: " + maxAttempts);
+            }
+            if (failFastFor == null || failFastFor.isNegative())
+            {
+                throw new IllegalArgumentException("S3 fail-fast period must be >= 0: " + failFastFor);
+            }
             if (endpoint != null && endpoint.getScheme() == null)
             {
                 throw new IllegalArgumentException("S3 endpoint needs a scheme (http:// or https://): " + endpoint);
@@ -956,7 +1056,8 @@ public final class S3CapacityTier implements TierDriver
             return "S3CapacityTier.Context{endpoint=" + endpoint + ", region=" + region + ", bucket=" + bucket +
                 ", prefix=" + prefix + ", credentials=" + (accessKey == null ? "default chain" : "static") +
                 ", pathStyle=" + pathStyle + ", multipartThreshold=" + multipartThreshold + ", partSize=" + partSize +
-                "}";
+                ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout + ", maxAttempts=" +
+                maxAttempts + ", failFastFor=" + failFastFor + "}";
         }
     }
 }

@@ -56,6 +56,42 @@ class S3CapacityTierTest
     }
 
     @Test
+    void anOutageFailsFastAndTheTierRecoversWhenTheStoreComesBack() throws Exception
+    {
+        // An endpoint of its own: stopping the shared one would break the other tests.
+        try (S3ProxyFixture own = S3ProxyFixture.start())
+        {
+            final String bucket = own.newBucket();
+            final byte[] value = randomBytes(100_000, 7);
+            try (S3CapacityTier tier = S3CapacityTier.open(own.context(bucket, "")
+                .failFastFor(java.time.Duration.ofSeconds(30)).maxAttempts(2)))
+            {
+                tier.put("kept", ByteBuffer.wrap(value));
+                own.stopServing();
+                final TierException first = assertThrows(TierException.class, () -> tier.get("kept", 0, -1));
+                assertTrue(first.getCause() != null, "the store's failure is the cause: " + first);
+                // Within the fail-fast period no call reaches the store; the message says why.
+                final TierException fast = assertThrows(TierException.class,
+                    () -> tier.put("new", ByteBuffer.wrap(value)));
+                assertTrue(fast.getMessage().contains("unavailable"), fast.getMessage());
+                assertTrue(fast.getCause() == null, "failed without trying the store: " + fast);
+                assertThrows(TierException.class, () -> tier.contains("kept"));
+                own.resumeServing();
+            }
+            // A tier opened with no fail-fast period tries every call and works as soon as the store is back.
+            try (S3CapacityTier tier = S3CapacityTier.open(own.context(bucket, "").failFastFor(java.time.Duration.ZERO)))
+            {
+                own.stopServing();
+                assertThrows(TierException.class, () -> tier.get("kept", 0, -1));
+                own.resumeServing();
+                assertBytes(value, tier.get("kept", 0, -1));
+                tier.put("new", ByteBuffer.wrap(value));
+                assertBytes(value, tier.get("new", 0, -1));
+            }
+        }
+    }
+
+    @Test
     void aLargeStreamGoesUpInPartsAndRangesComeBack() throws Exception
     {
         final String bucket = s3.newBucket();

@@ -30,9 +30,9 @@ public final class S3ProxyFixture implements AutoCloseable
     private static final AtomicInteger BUCKETS = new AtomicInteger();
     private static S3ProxyFixture shared;
 
-    private final S3Proxy proxy;
     private final BlobStoreContext blobStoreContext;
     private final URI endpoint;
+    private S3Proxy proxy;
 
     private S3ProxyFixture(final S3Proxy proxy, final BlobStoreContext blobStoreContext)
     {
@@ -47,24 +47,51 @@ public final class S3ProxyFixture implements AutoCloseable
         final BlobStoreContext blobStoreContext = ContextBuilder.newBuilder("transient")
             .credentials("identity", "credential")
             .build(BlobStoreContext.class);
+        try
+        {
+            return new S3ProxyFixture(startProxy(blobStoreContext, URI.create("http://127.0.0.1:0")), blobStoreContext);
+        }
+        catch (final Exception ex)
+        {
+            blobStoreContext.close();
+            throw ex;
+        }
+    }
+
+    private static S3Proxy startProxy(final BlobStoreContext blobStoreContext, final URI endpoint) throws Exception
+    {
         final S3Proxy proxy = S3Proxy.builder()
             .blobStore(blobStoreContext.getBlobStore())
-            .endpoint(URI.create("http://127.0.0.1:0"))
+            .endpoint(endpoint)
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
             .build();
         proxy.start();
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!"STARTED".equals(proxy.getState()))
         {
-            if (System.nanoTime() > deadline)
+            if (System.nanoTime() > deadline || "FAILED".equals(proxy.getState()))
             {
                 proxy.stop();
-                blobStoreContext.close();
-                throw new IllegalStateException("s3proxy did not start: " + proxy.getState());
+                throw new IllegalStateException("s3proxy did not start on " + endpoint + ": " + proxy.getState());
             }
             TimeUnit.MILLISECONDS.sleep(10);
         }
-        return new S3ProxyFixture(proxy, blobStoreContext);
+        return proxy;
+    }
+
+    /**
+     * Stops serving S3 (an outage: connections to the port are refused) while keeping every stored blob. Not for the
+     * {@link #shared()} endpoint.
+     */
+    public synchronized void stopServing() throws Exception
+    {
+        proxy.stop();
+    }
+
+    /** Serves again on the same port over the same blobs, as a store that comes back after an outage does. */
+    public synchronized void resumeServing() throws Exception
+    {
+        proxy = startProxy(blobStoreContext, endpoint);
     }
 
     /**
@@ -126,7 +153,7 @@ public final class S3ProxyFixture implements AutoCloseable
     }
 
     @Override
-    public void close() throws Exception
+    public synchronized void close() throws Exception
     {
         try
         {

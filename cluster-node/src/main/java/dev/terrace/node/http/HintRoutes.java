@@ -93,6 +93,11 @@ final class HintRoutes
     {
         return extractMaterializer(materializer -> extractRequestEntity(entity ->
         {
+            if (entity.getContentLengthOption().orElse(0) > MAX_BODY)
+            {
+                // Refused before reading: the server closes the connection instead of taking the body.
+                return complete(HttpErrors.tooLarge("hint body exceeds " + MAX_BODY + " bytes"));
+            }
             final CompletionStage<HttpResponse> response = entity.getDataBytes()
                 .limitWeighted(MAX_BODY, bytes -> (long)bytes.size())
                 .runWith(Sink.<ByteString, ByteString>fold(ByteString.emptyByteString(), (all, bytes) -> all.concat(bytes)),

@@ -6,7 +6,10 @@ import dev.terrace.node.cluster.handoff.SlotHandOff;
 import dev.terrace.node.hints.HintCoordinator;
 import dev.terrace.node.metrics.NodeMetrics;
 import dev.terrace.node.store.NodeStore;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -21,6 +24,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
 import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
 
 /**
  * The whole HTTP API of a node as one route: objects, KV blocks, node status, health and metrics, with JSON errors
@@ -46,12 +50,13 @@ public final class HttpApi
         final ClusterRuntime clusterRuntime,
         final SlotHandOff handOff,
         final Executor io,
-        final long maxObjectSize,
-        final long maxKvBlockSize,
+        final RequestLimits limits,
         final Supplier<String> nodeId,
         final Supplier<String> httpEndpoint)
     {
-        final ItemHandlers items = new ItemHandlers(store, io, maxObjectSize, maxKvBlockSize, routing);
+        final ItemHandlers items = new ItemHandlers(store, io, limits, routing);
+        metrics.gauge("terrace_transfers_in_flight", "Object and block bodies streaming in or out now",
+            items::transfersInFlight);
         this.objects = new ObjectRoutes(store, items);
         this.kv = new KvRoutes(store, items);
         this.node = new NodeRoutes(store, metrics, nodeId, httpEndpoint);
@@ -83,14 +88,23 @@ public final class HttpApi
             {
                 metrics.recordRequest(routeLabel, response.status().intValue());
                 return response;
-            }, () -> handleRejections(rejections, () -> handleExceptions(exceptions, () -> concat(
-                pathPrefix("v1", () -> concat(objects.route(), kv.route(), hints.route(), mover.route(), cluster.route(),
-                    node.v1Route())),
-                handOffs.route(),
-                hints.internalRoute(),
-                node.rootRoute(),
-                complete(HttpErrors.notFound("no such route"))))));
+            }, () -> withRequestTimeoutResponse(HttpApi::timedOut, () -> handleRejections(rejections, () ->
+                handleExceptions(exceptions, () -> concat(
+                    pathPrefix("v1", () -> concat(objects.route(), kv.route(), hints.route(), mover.route(),
+                        cluster.route(), node.v1Route())),
+                    handOffs.route(),
+                    hints.internalRoute(),
+                    node.rootRoute(),
+                    complete(HttpErrors.notFound("no such route")))))));
         });
+    }
+
+    /** The answer when the node did not produce one within {@code pekko.http.server.request-timeout}. */
+    private static HttpResponse timedOut(final HttpRequest request)
+    {
+        return HttpErrors.error(StatusCodes.SERVICE_UNAVAILABLE, "timeout",
+            "the node did not answer " + request.method().value() + ' ' + request.getUri().path() + " in time")
+            .addHeader(RawHeader.create("Retry-After", "1"));
     }
 
     private static String routeLabel(final String path)

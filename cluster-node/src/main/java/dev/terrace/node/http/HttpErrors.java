@@ -51,6 +51,16 @@ public final class HttpErrors
         return error(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", message);
     }
 
+    /**
+     * 429 with {@code Retry-After}: whole seconds, rounded up, at least 1.
+     */
+    static HttpResponse tooManyRequests(final String code, final String message, final long retryAfterNanos)
+    {
+        final long seconds = Math.max(1, (retryAfterNanos + 999_999_999L) / 1_000_000_000L);
+        return error(StatusCodes.TOO_MANY_REQUESTS, code, message + "; retry after " + seconds + " s")
+            .addHeader(RawHeader.create("Retry-After", Long.toString(seconds)));
+    }
+
     /** Maps any failure of a request's work onto a response; only a bug becomes a 500. */
     static HttpResponse fromThrowable(final Throwable thrown)
     {

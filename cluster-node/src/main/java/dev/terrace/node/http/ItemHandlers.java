@@ -31,6 +31,11 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
@@ -45,7 +50,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.put;
 
 /**
  * PUT/GET/HEAD/DELETE of one item (object or KV block), shared by the object and KV routes. Blocking tier work runs
- * on the node's I/O executor, never on the HTTP dispatcher; bodies stream both ways.
+ * on the node's I/O executor, never on the HTTP dispatcher; uploads, which wait on their clients, on threads of their
+ * own; bodies stream both ways. Each key's request rate and the bodies streaming at once are limited (429).
  */
 final class ItemHandlers
 {
@@ -54,19 +60,38 @@ final class ItemHandlers
 
     private final NodeStore store;
     private final Executor io;
+    private final ExecutorService uploads;
     private final long maxObjectSize;
     private final long maxKvBlockSize;
+    private final KeyRateLimiter rateLimiter;
+    private final TransferSlots transfers;
     private final SlotRouting routing;
 
-    ItemHandlers(
-        final NodeStore store, final Executor io, final long maxObjectSize, final long maxKvBlockSize,
-        final SlotRouting routing)
+    ItemHandlers(final NodeStore store, final Executor io, final RequestLimits limits, final SlotRouting routing)
     {
         this.routing = routing;
         this.store = store;
         this.io = io;
-        this.maxObjectSize = maxObjectSize;
-        this.maxKvBlockSize = maxKvBlockSize;
+        this.maxObjectSize = limits.maxObjectSize();
+        this.maxKvBlockSize = limits.maxKvBlockSize();
+        this.rateLimiter = new KeyRateLimiter(limits.requestsPerSecondPerKey(), limits.requestBurstPerKey(),
+            limits.rateLimitedKeys(), System::nanoTime);
+        this.transfers = new TransferSlots(limits.maxConcurrentTransfers());
+        // An upload waits on its client's bytes, so it gets a thread of its own rather than one of the few I/O
+        // threads: slow clients must not starve reads. The transfer slots bound how many run at once.
+        final AtomicInteger uploadThreads = new AtomicInteger();
+        this.uploads = Executors.newCachedThreadPool(r ->
+        {
+            final Thread t = new Thread(r, "terrace-upload-" + uploadThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Object and block bodies streaming in or out now. */
+    int transfersInFlight()
+    {
+        return transfers.inUse();
     }
 
     /** The four methods on one item, served by the owner of its slot; anything else is 405. */
@@ -80,16 +105,45 @@ final class ItemHandlers
 
     private Route localItem(final ItemKind kind, final String container, final String name)
     {
+        final long waitNanos = rateLimiter.acquire(kind == ItemKind.OBJECT ? "o/" + container + '/' + name
+            : "k/" + container + '/' + name);
+        if (waitNanos > 0)
+        {
+            return complete(HttpErrors.tooManyRequests("rate_limited", "more than " +
+                rateLimiter.describe() + " to " + describe(kind, container, name), waitNanos));
+        }
         return concat(
-            put(() -> putItem(kind, container, name)),
-            get(() -> optionalHeaderValueByName("Range", range -> getItem(kind, container, name, range, false))),
-            head(() -> getItem(kind, container, name, Optional.empty(), true)),
+            put(() -> withTransfer(lease -> putItem(kind, container, name, lease))),
+            get(() -> optionalHeaderValueByName("Range", range ->
+                withTransfer(lease -> getItem(kind, container, name, range, lease)))),
+            head(() -> getItem(kind, container, name, Optional.empty(), null)),
             delete(() -> deleteItem(kind, container, name)),
             complete(HttpErrors.error(StatusCodes.METHOD_NOT_ALLOWED, "method_not_allowed",
                 "use PUT, GET, HEAD or DELETE")));
     }
 
-    private Route putItem(final ItemKind kind, final String container, final String name)
+    /** Runs the route with a transfer slot, or answers 429 when every slot is taken. */
+    private Route withTransfer(final Function<TransferSlots.Lease, Route> route)
+    {
+        final TransferSlots.Lease lease = transfers.tryAcquire();
+        if (lease == null)
+        {
+            return complete(HttpErrors.tooManyRequests("too_many_transfers", "the node is already streaming " +
+                transfers.max() + " object and block bodies (terrace.limits.max-concurrent-transfers)",
+                TimeUnit.SECONDS.toNanos(1)));
+        }
+        try
+        {
+            return route.apply(lease);
+        }
+        catch (final RuntimeException ex)
+        {
+            lease.release();
+            throw ex;
+        }
+    }
+
+    private Route putItem(final ItemKind kind, final String container, final String name, final TransferSlots.Lease lease)
     {
         return optionalHeaderValueByName(TerraceHeaders.DURABILITY, durabilityHeader ->
             extractMaterializer(materializer -> extractRequestEntity(entity ->
@@ -102,18 +156,21 @@ final class ItemHandlers
                 }
                 catch (final IllegalArgumentException ex)
                 {
+                    lease.release();
                     return discardAnd(entity, materializer,
                         HttpErrors.badRequest("invalid_header", TerraceHeaders.DURABILITY + ": " + ex.getMessage()));
                 }
                 final OptionalLong length = entity.getContentLengthOption();
                 if (length.isEmpty())
                 {
+                    lease.release();
                     return discardAnd(entity, materializer, HttpErrors.error(StatusCodes.LENGTH_REQUIRED,
                         "length_required", "PUT needs a Content-Length header"));
                 }
                 final long max = kind == ItemKind.OBJECT ? maxObjectSize : maxKvBlockSize;
                 if (length.getAsLong() > max)
                 {
+                    lease.release();
                     // Not consuming the body makes the server close the connection after this answer.
                     return complete(HttpErrors.tooLarge("body of " + length.getAsLong() +
                         " bytes exceeds the limit of " + max + " bytes"));
@@ -121,9 +178,10 @@ final class ItemHandlers
                 final InputStream body = entity.getDataBytes()
                     .runWith(StreamConverters.asInputStream(BODY_READ_TIMEOUT), materializer);
                 final CompletionStage<HttpResponse> response = CompletableFuture
-                    .supplyAsync(() -> store.put(kind, container, name, body, length.getAsLong(), durability), io)
+                    .supplyAsync(() -> store.put(kind, container, name, body, length.getAsLong(), durability), uploads)
                     .handle((meta, failure) ->
                     {
+                        lease.release();
                         closeQuietly(body);
                         return failure != null ? HttpErrors.fromThrowable(failure) : stored(meta);
                     });
@@ -131,8 +189,12 @@ final class ItemHandlers
             })));
     }
 
+    /**
+     * GET (with a transfer lease, held until the body has streamed) or HEAD (lease null) of one item.
+     */
     private Route getItem(
-        final ItemKind kind, final String container, final String name, final Optional<String> range, final boolean headOnly)
+        final ItemKind kind, final String container, final String name, final Optional<String> range,
+        final TransferSlots.Lease lease)
     {
         final CompletionStage<HttpResponse> response = CompletableFuture.supplyAsync(() ->
         {
@@ -159,7 +221,7 @@ final class ItemHandlers
             headers.add(RawHeader.create("ETag", meta.etag()));
             headers.add(RawHeader.create("Accept-Ranges", "bytes"));
             headers.add(RawHeader.create(TerraceHeaders.DURABILITY, meta.durability().wireName()));
-            if (headOnly)
+            if (lease == null)
             {
                 final TierKind tier = store.residentTier(meta);
                 if (tier == null)
@@ -178,15 +240,36 @@ final class ItemHandlers
                 headers.add(RawHeader.create("Content-Range", "bytes " + byteRange.offset() + '-' +
                     (byteRange.offset() + byteRange.length() - 1) + '/' + meta.size()));
             }
-            final Source<ByteString, ?> bytes = StreamConverters.fromInputStream(read::stream, STREAM_CHUNK);
-            final ResponseEntity entity = byteRange.length() == 0
-                ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0])
-                : HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, byteRange.length(), bytes);
+            final ResponseEntity entity;
+            if (byteRange.length() == 0)
+            {
+                lease.release();
+                entity = HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0]);
+            }
+            else
+            {
+                lease.releaseWhenUnreachable(read.stream());
+                final Source<ByteString, ?> bytes = StreamConverters.fromInputStream(read::stream, STREAM_CHUNK)
+                    .watchTermination((materialized, done) ->
+                    {
+                        done.whenComplete((ok, failure) -> lease.release());
+                        return materialized;
+                    });
+                entity = HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, byteRange.length(), bytes);
+            }
             return HttpResponse.create()
                 .withStatus(byteRange.partial() ? StatusCodes.PARTIAL_CONTENT : StatusCodes.OK)
                 .addHeaders(headers)
                 .withEntity(entity);
-        }, io).exceptionally(HttpErrors::fromThrowable);
+        }, io).handle((answer, failure) ->
+        {
+            // Only a 200 or 206 streams a body, and that body gives the lease back when it ends.
+            if (lease != null && (failure != null || answer.status().intValue() >= 300))
+            {
+                lease.release();
+            }
+            return failure != null ? HttpErrors.fromThrowable(failure) : answer;
+        });
         return completeWithFuture(response);
     }
 

@@ -83,6 +83,11 @@ final class KvRoutes
     {
         return extractMaterializer(materializer -> extractRequestEntity(entity ->
         {
+            if (entity.getContentLengthOption().orElse(0) > MAX_LOOKUP_BODY)
+            {
+                // Refused before reading: the server closes the connection instead of taking the body.
+                return complete(HttpErrors.tooLarge("lookup body exceeds " + MAX_LOOKUP_BODY + " bytes"));
+            }
             final CompletionStage<HttpResponse> response = entity.getDataBytes()
                 .limitWeighted(MAX_LOOKUP_BODY, bytes -> (long)bytes.size())
                 .runWith(Sink.<ByteString, ByteString>fold(ByteString.emptyByteString(), (all, bytes) -> all.concat(bytes)),

@@ -66,6 +66,12 @@ public final class NodeMetrics
             .register(registry);
     }
 
+    /** Registers a gauge read at scrape time. */
+    public void gauge(final String name, final String help, final java.util.function.IntSupplier value)
+    {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsInt())).register(registry);
+    }
+
     /** Counts one answered request. */
     public void recordRequest(final String route, final int status)
     {
