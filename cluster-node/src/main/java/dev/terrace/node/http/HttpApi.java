@@ -6,6 +6,7 @@ import dev.terrace.node.cluster.handoff.SlotHandOff;
 import dev.terrace.node.hints.HintCoordinator;
 import dev.terrace.node.metrics.NodeMetrics;
 import dev.terrace.node.store.NodeStore;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -88,15 +89,42 @@ public final class HttpApi
             {
                 metrics.recordRequest(routeLabel, response.status().intValue());
                 return response;
-            }, () -> withRequestTimeoutResponse(HttpApi::timedOut, () -> handleRejections(rejections, () ->
-                handleExceptions(exceptions, () -> concat(
-                    pathPrefix("v1", () -> concat(objects.route(), kv.route(), hints.route(), mover.route(),
-                        cluster.route(), node.v1Route())),
-                    handOffs.route(),
-                    hints.internalRoute(),
-                    node.rootRoute(),
-                    complete(HttpErrors.notFound("no such route")))))));
+            }, () ->
+            {
+                final HttpResponse malformed = malformedTarget(request);
+                if (malformed != null)
+                {
+                    return complete(malformed);
+                }
+                return withRequestTimeoutResponse(HttpApi::timedOut, () -> handleRejections(rejections, () ->
+                    handleExceptions(exceptions, () -> concat(
+                        pathPrefix("v1", () -> concat(objects.route(), kv.route(), hints.route(), mover.route(),
+                            cluster.route(), node.v1Route())),
+                        handOffs.route(),
+                        hints.internalRoute(),
+                        node.rootRoute(),
+                        complete(HttpErrors.notFound("no such route"))))));
+            });
         });
+    }
+
+    /**
+     * A 400 for what Pekko's request model hides from the routes: dot segments and invalid UTF-8 in the target as sent
+     * ({@code Raw-Request-URI}, see {@link RequestTargets}), and a {@code Content-Length} it could not read (it keeps
+     * that as a plain header and treats the body as empty, which would store an empty value).
+     */
+    private static HttpResponse malformedTarget(final HttpRequest request)
+    {
+        final String target = request.getHeader("Raw-Request-URI").map(HttpHeader::value).orElse(null);
+        final String problem = target == null ? null : RequestTargets.pathProblem(target);
+        if (problem != null)
+        {
+            return HttpErrors.badRequest("invalid_name", problem);
+        }
+        return request.getHeader("Content-Length")
+            .map(length -> HttpErrors.badRequest("invalid_header", "Content-Length '" + length.value() +
+                "' is not a byte count"))
+            .orElse(null);
     }
 
     /** The answer when the node did not produce one within {@code pekko.http.server.request-timeout}. */

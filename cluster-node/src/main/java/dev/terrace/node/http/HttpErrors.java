@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.terrace.node.store.StoreException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
@@ -84,6 +85,11 @@ public final class HttpErrors
         if (t instanceof IllegalArgumentException)
         {
             return badRequest("bad_request", t.getMessage());
+        }
+        if (t instanceof EntityStreamException ex)
+        {
+            // The client's body broke off (it closed the connection mid-body, or sent a bad chunk): its mistake.
+            return badRequest("truncated_body", "the request body ended early: " + ex.info().summary());
         }
         LOG.error("internal error", t);
         return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal", "internal error: " + t);

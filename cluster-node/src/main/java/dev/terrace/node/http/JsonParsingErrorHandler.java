@@ -10,9 +10,9 @@ import org.apache.pekko.http.scaladsl.settings.ServerSettings;
 
 /**
  * Answers requests too malformed to reach the routes (a bad request line, an unknown method, an overlong URI or
- * header, a bad {@code Content-Length} or chunk) in the API's JSON error format. Pekko answers an unknown method with
- * 501 and an unknown protocol version with 505; both are the client's mistake here, so they become 405 and 400: a 5xx
- * from this node always means the node (or a tier behind it) failed. Configured as
+ * header, a bad {@code Content-Length} or chunk) in the API's JSON error format. Pekko answers an unknown method or
+ * transfer coding with 501 and an unknown protocol version with 505; all are the client's mistake here, so they become
+ * 405 (methods) and 400: a 5xx from this node always means the node (or a tier behind it) failed. Configured as
  * {@code pekko.http.server.parsing.error-handler}; Pekko creates it by reflection.
  */
 public final class JsonParsingErrorHandler extends ParsingErrorHandler
@@ -33,7 +33,7 @@ public final class JsonParsingErrorHandler extends ParsingErrorHandler
             log.debug("refused a malformed request ({}): {}", status.intValue(), info.formatPretty());
         }
         final int code = status.intValue();
-        if (code == NOT_IMPLEMENTED)
+        if (code == NOT_IMPLEMENTED && message.toLowerCase(java.util.Locale.ROOT).contains("method"))
         {
             return HttpErrors.error(StatusCodes.METHOD_NOT_ALLOWED, "method_not_allowed", message);
         }

@@ -110,7 +110,7 @@ public final class SlotRouting
         {
             final String name = header.lowercaseName();
             if (!name.equals("host") && !name.equals("timeout-access") && !name.equals("content-length") &&
-                !name.equals("transfer-encoding") && !name.equals("content-type"))
+                !name.equals("transfer-encoding") && !name.equals("content-type") && !name.equals("raw-request-uri"))
             {
                 headers.add(header);
             }
