@@ -53,6 +53,10 @@ public final class NodeMetrics
             .name("terrace_promotions_total").help("Extents promoted into memory")
             .callback(cb -> cb.call(store.promotions())).register(registry);
         CounterWithCallback.builder()
+            .name("terrace_capacity_fallbacks_total")
+            .help("Extent reads served from the capacity tier because no faster tier held a good copy")
+            .callback(cb -> cb.call(store.capacityFallbacks())).register(registry);
+        CounterWithCallback.builder()
             .name("terrace_cache_losses_total").help("Cache-class items whose bytes left every tier")
             .callback(cb -> cb.call(store.cacheLosses())).register(registry);
         GaugeWithCallback.builder()
