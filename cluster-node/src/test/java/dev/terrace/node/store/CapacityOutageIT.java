@@ -2,28 +2,23 @@ package dev.terrace.node.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.terrace.node.testing.NodeHttp;
 import dev.terrace.node.testing.TestNode;
 import dev.terrace.tier.S3ProxyFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The capacity tier (an S3 endpoint, s3proxy) goes down under a running node and comes back on the same port with the
@@ -38,8 +33,6 @@ class CapacityOutageIT
 
     @TempDir
     Path dataDir;
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void hotDataIsServedWriteThroughFailsFastAndEverythingRecoversWhenTheStoreReturns() throws Exception
@@ -63,18 +56,19 @@ class CapacityOutageIT
                 Map.entry("terrace.flash.segment-size", "512KiB"))))
             {
                 final NodeStore store = node.node().store();
+                final NodeHttp client = new NodeHttp(node);
                 // Twelve one-extent objects through 1 MiB of memory and 2 MiB of flash: some stay hot, the rest only in
                 // S3.
                 final Map<String, byte[]> objects = new LinkedHashMap<>();
                 final long writing = System.nanoTime();
                 for (int i = 0; i < 12; i++)
                 {
-                    final byte[] bytes = random(EXTENT, i);
+                    final byte[] bytes = NodeHttp.random(EXTENT, i);
                     objects.put("/v1/objects/data/o" + i, bytes);
-                    assertEquals(200, put(node, "/v1/objects/data/o" + i, bytes, null).statusCode());
+                    assertEquals(200, client.put("/v1/objects/data/o" + i, bytes, null).statusCode());
                 }
-                final byte[] block = random(64 * 1024, 100);
-                assertEquals(200, put(node, "/v1/kv/ns/1", block, null).statusCode());
+                final byte[] block = NodeHttp.random(64 * 1024, 100);
+                assertEquals(200, client.put("/v1/kv/ns/1", block, null).statusCode());
                 store.awaitDemotions();
 
                 System.out.printf("CapacityOutageIT: 3 MiB written through in %d ms%n",
@@ -85,8 +79,8 @@ class CapacityOutageIT
                 int cold = 0;
                 for (final Map.Entry<String, byte[]> object : objects.entrySet())
                 {
-                    final String tier = head(node, object.getKey());
-                    final HttpResponse<byte[]> get = get(node, object.getKey());
+                    final String tier = client.tierOf(object.getKey());
+                    final HttpResponse<byte[]> get = client.get(object.getKey());
                     if (tier.equals("capacity"))
                     {
                         cold++;
@@ -103,14 +97,14 @@ class CapacityOutageIT
                     store.awaitDemotions();
                 }
                 assertTrue(hot > 0 && cold > 0, "hot " + hot + ", cold " + cold + ": the test needs both");
-                assertArrayEquals(block, get(node, "/v1/kv/ns/1").body(), "a cache-class block is served");
+                assertArrayEquals(block, client.get("/v1/kv/ns/1").body(), "a cache-class block is served");
 
                 // Write-through writes and deletes need the capacity tier: a prompt 503 that says so.
-                final byte[] refused = random(3 * EXTENT + 5, 200);
+                final byte[] refused = NodeHttp.random(3 * EXTENT + 5, 200);
                 for (int attempt = 0; attempt < 3; attempt++)
                 {
                     final long started = System.nanoTime();
-                    final HttpResponse<byte[]> response = put(node, "/v1/objects/data/during", refused, null);
+                    final HttpResponse<byte[]> response = client.put("/v1/objects/data/during", refused, null);
                     final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                     final JsonNode body = assertUnavailable(response);
                     assertTrue(body.path("message").asText().contains("capacity tier"), body::toString);
@@ -118,31 +112,31 @@ class CapacityOutageIT
                     System.out.printf("CapacityOutageIT: write-through PUT %d during the outage: 503 after %d ms%n",
                         attempt, millis);
                 }
-                assertEquals(404, get(node, "/v1/objects/data/during").statusCode(), "nothing was stored");
+                assertEquals(404, client.get("/v1/objects/data/during").statusCode(), "nothing was stored");
                 final String anyObject = objects.keySet().iterator().next();
-                assertUnavailable(send(node, HttpRequest.newBuilder(uri(node, anyObject)).DELETE()));
+                assertUnavailable(client.delete(anyObject));
 
                 // Cache-class writes do not need it.
-                final byte[] cached = random(300_000, 300);
-                assertEquals(200, put(node, "/v1/objects/data/cached", cached, "cache").statusCode());
-                final byte[] newBlock = random(32 * 1024, 301);
-                assertEquals(200, put(node, "/v1/kv/ns/2", newBlock, null).statusCode());
-                assertArrayEquals(cached, get(node, "/v1/objects/data/cached").body());
-                assertArrayEquals(newBlock, get(node, "/v1/kv/ns/2").body());
+                final byte[] cached = NodeHttp.random(300_000, 300);
+                assertEquals(200, client.put("/v1/objects/data/cached", cached, "cache").statusCode());
+                final byte[] newBlock = NodeHttp.random(32 * 1024, 301);
+                assertEquals(200, client.put("/v1/kv/ns/2", newBlock, null).statusCode());
+                assertArrayEquals(cached, client.get("/v1/objects/data/cached").body());
+                assertArrayEquals(newBlock, client.get("/v1/kv/ns/2").body());
 
                 // The store comes back on the same port with the same data: the node recovers by itself.
                 System.out.printf("CapacityOutageIT: outage checks took %d ms (%d hot, %d cold objects)%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStarted), hot, cold);
                 s3.resumeServing();
                 final long resumed = System.nanoTime();
-                final byte[] after = random(2 * EXTENT + 3, 400);
+                final byte[] after = NodeHttp.random(2 * EXTENT + 3, 400);
                 final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                HttpResponse<byte[]> recovered = put(node, "/v1/objects/data/after", after, null);
+                HttpResponse<byte[]> recovered = client.put("/v1/objects/data/after", after, null);
                 while (recovered.statusCode() != 200 && System.nanoTime() < deadline)
                 {
                     assertUnavailable(recovered);
                     TimeUnit.MILLISECONDS.sleep(200);
-                    recovered = put(node, "/v1/objects/data/after", after, null);
+                    recovered = client.put("/v1/objects/data/after", after, null);
                 }
                 assertEquals(200, recovered.statusCode(), new String(recovered.body(), StandardCharsets.UTF_8));
                 System.out.printf("CapacityOutageIT: first write-through PUT accepted %d ms after the store returned%n",
@@ -151,7 +145,7 @@ class CapacityOutageIT
                 final long verifying = System.nanoTime();
                 for (final Map.Entry<String, byte[]> object : objects.entrySet())
                 {
-                    final HttpResponse<byte[]> get = get(node, object.getKey());
+                    final HttpResponse<byte[]> get = client.get(object.getKey());
                     assertEquals(200, get.statusCode(), object.getKey());
                     assertArrayEquals(object.getValue(), get.body(), object.getKey());
                 }
@@ -161,18 +155,19 @@ class CapacityOutageIT
                     .readAllBytes(), "written through to the store whole");
                 // Cache-class data written during the outage may since have been evicted by these reads (the tiers
                 // are tiny): then it is gone and counted, never served wrong.
-                assertCachedOrLost(node, "/v1/objects/data/cached", cached);
-                assertCachedOrLost(node, "/v1/kv/ns/2", newBlock);
-                assertEquals(204, send(node, HttpRequest.newBuilder(uri(node, anyObject)).DELETE()).statusCode());
+                assertCachedOrLost(node, client, "/v1/objects/data/cached", cached);
+                assertCachedOrLost(node, client, "/v1/kv/ns/2", newBlock);
+                assertEquals(204, client.delete(anyObject).statusCode());
                 assertEquals(null, s3.blobStore().getBlob(bucket, "outage" + anyObject.substring("/v1/objects".length())),
                     "deleted from the store too");
             }
         }
     }
 
-    private void assertCachedOrLost(final TestNode node, final String path, final byte[] expected) throws Exception
+    private static void assertCachedOrLost(final TestNode node, final NodeHttp client, final String path,
+        final byte[] expected) throws Exception
     {
-        final HttpResponse<byte[]> get = get(node, path);
+        final HttpResponse<byte[]> get = client.get(path);
         if (get.statusCode() == 404)
         {
             assertTrue(node.node().store().cacheLosses() > 0, path + " is gone but no loss was counted");
@@ -189,47 +184,5 @@ class CapacityOutageIT
         assertEquals("unavailable", body.path("error").asText(), body::toString);
         assertNotNull(response.headers().firstValue("Retry-After").orElse(null), "503 carries Retry-After");
         return body;
-    }
-
-    private String head(final TestNode node, final String path) throws Exception
-    {
-        final HttpResponse<Void> head = http.send(HttpRequest.newBuilder(uri(node, path))
-            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        assertEquals(200, head.statusCode(), path);
-        return head.headers().firstValue("X-Terrace-Tier").orElseGet(() -> fail("no X-Terrace-Tier on HEAD " + path));
-    }
-
-    private HttpResponse<byte[]> put(final TestNode node, final String path, final byte[] body, final String durability)
-        throws Exception
-    {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(uri(node, path))
-            .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (durability != null)
-        {
-            request.header("X-Terrace-Durability", durability);
-        }
-        return send(node, request);
-    }
-
-    private HttpResponse<byte[]> get(final TestNode node, final String path) throws Exception
-    {
-        return send(node, HttpRequest.newBuilder(uri(node, path)).GET());
-    }
-
-    private HttpResponse<byte[]> send(final TestNode node, final HttpRequest.Builder request) throws Exception
-    {
-        return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private static URI uri(final TestNode node, final String path)
-    {
-        return URI.create(node.httpEndpoint() + path);
-    }
-
-    private static byte[] random(final int size, final long seed)
-    {
-        final byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
     }
 }

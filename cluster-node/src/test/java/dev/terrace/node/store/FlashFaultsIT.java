@@ -1,14 +1,12 @@
 package dev.terrace.node.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.terrace.node.testing.NodeHttp;
 import dev.terrace.node.testing.TestNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,20 +14,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,8 +40,6 @@ class FlashFaultsIT
     @TempDir
     Path dataDir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     @Test
     void writesPastMemoryAndFlashAreRefusedOrDemotedButNeverCrashTheNode() throws Exception
     {
@@ -56,6 +47,7 @@ class FlashFaultsIT
             "terrace.extent-size", "256KiB", "terrace.memory.capacity", "2MiB", "terrace.memory.high-watermark", "0.5",
             "terrace.flash.capacity", "4MiB", "terrace.flash.segment-size", "1MiB")))
         {
+            final NodeHttp client = new NodeHttp(node);
             final String[] durabilities = {"cache", "write-through", "replicated"};
             final Map<String, byte[]> accepted = new LinkedHashMap<>();
             final Map<String, String> durabilityOf = new LinkedHashMap<>();
@@ -65,8 +57,8 @@ class FlashFaultsIT
             {
                 final String durability = durabilities[i % 3];
                 final String path = "/v1/objects/full/" + durability + "-" + i;
-                final byte[] bytes = random(EXTENT, i);
-                final HttpResponse<byte[]> put = put(node, path, bytes, durability);
+                final byte[] bytes = NodeHttp.random(EXTENT, i);
+                final HttpResponse<byte[]> put = client.put(path, bytes, durability);
                 if (put.statusCode() == 507)
                 {
                     assertEquals("insufficient_storage", JSON.readTree(put.body()).path("error").asText());
@@ -79,15 +71,15 @@ class FlashFaultsIT
             }
             node.node().store().awaitDemotions();
             // Larger than memory and flash together: refused, nothing stored, and the node goes on.
-            final HttpResponse<byte[]> tooBig = put(node, "/v1/objects/full/too-big", new byte[24 * EXTENT], "replicated");
+            final HttpResponse<byte[]> tooBig = client.put("/v1/objects/full/too-big", new byte[24 * EXTENT], "replicated");
             assertEquals(507, tooBig.statusCode(), new String(tooBig.body(), StandardCharsets.UTF_8));
-            assertEquals(404, get(node, "/v1/objects/full/too-big").statusCode());
-            assertEquals(200, get(node, "/health").statusCode());
+            assertEquals(404, client.get("/v1/objects/full/too-big").statusCode());
+            assertEquals(200, client.get("/health").statusCode());
 
             int lost = 0;
             for (final Map.Entry<String, byte[]> item : accepted.entrySet())
             {
-                final HttpResponse<byte[]> get = get(node, item.getKey());
+                final HttpResponse<byte[]> get = client.get(item.getKey());
                 if (durabilityOf.get(item.getKey()).equals("write-through"))
                 {
                     assertEquals(200, get.statusCode(), item.getKey() + ": write-through data is never lost");
@@ -100,10 +92,10 @@ class FlashFaultsIT
                 assertEquals(200, get.statusCode(), item.getKey());
                 assertArrayEquals(item.getValue(), get.body(), item.getKey());
             }
-            assertTrue(lost <= metric(node, "terrace_cache_losses_total"), "every lost item is counted");
-            final byte[] after = random(EXTENT, 99);
-            assertEquals(200, put(node, "/v1/objects/full/after", after, "cache").statusCode(), "writes still work");
-            assertArrayEquals(after, get(node, "/v1/objects/full/after").body());
+            assertTrue(lost <= client.metric("terrace_cache_losses_total"), "every lost item is counted");
+            final byte[] after = NodeHttp.random(EXTENT, 99);
+            assertEquals(200, client.put("/v1/objects/full/after", after, "cache").statusCode(), "writes still work");
+            assertArrayEquals(after, client.get("/v1/objects/full/after").body());
             System.out.printf("FlashFaultsIT: 40 writes: %d accepted, %d refused with 507, %d lost from the tiers%n",
                 accepted.size(), refused, lost);
         }
@@ -116,66 +108,67 @@ class FlashFaultsIT
             "terrace.extent-size", "256KiB", "terrace.memory.capacity", "2MiB", "terrace.memory.high-watermark", "0.5",
             "terrace.flash.capacity", "64MiB", "terrace.flash.segment-size", "8MiB", "terrace.placement.policy", "lru")))
         {
+            final NodeHttp client = new NodeHttp(node);
             // Fifteen extents through 1 MiB of memory (least recently used out first): the older ones live in flash
             // only.
-            final byte[] multiExtent = random(3 * EXTENT, 300);
-            assertEquals(200, put(node, "/v1/objects/cached/multi", multiExtent, "cache").statusCode());
+            final byte[] multiExtent = NodeHttp.random(3 * EXTENT, 300);
+            assertEquals(200, client.put("/v1/objects/cached/multi", multiExtent, "cache").statusCode());
             final Map<String, byte[]> writeThrough = new LinkedHashMap<>();
             final Map<String, byte[]> cached = new LinkedHashMap<>();
             for (int i = 0; i < 6; i++)
             {
-                writeThrough.put("/v1/objects/durable/o" + i, random(EXTENT, 100 + i));
-                cached.put("/v1/kv/ns/" + i, random(EXTENT, 200 + i));
+                writeThrough.put("/v1/objects/durable/o" + i, NodeHttp.random(EXTENT, 100 + i));
+                cached.put("/v1/kv/ns/" + i, NodeHttp.random(EXTENT, 200 + i));
             }
             for (final Map.Entry<String, byte[]> item : writeThrough.entrySet())
             {
-                assertEquals(200, put(node, item.getKey(), item.getValue(), null).statusCode());
+                assertEquals(200, client.put(item.getKey(), item.getValue(), null).statusCode());
             }
             for (final Map.Entry<String, byte[]> item : cached.entrySet())
             {
-                assertEquals(200, put(node, item.getKey(), item.getValue(), "cache").statusCode());
+                assertEquals(200, client.put(item.getKey(), item.getValue(), "cache").statusCode());
             }
             node.node().store().awaitDemotions();
 
-            final String damagedObject = firstInFlash(node, writeThrough.keySet());
-            final String damagedBlock = firstInFlash(node, List.of("/v1/kv/ns/0", "/v1/kv/ns/1", "/v1/kv/ns/2"));
-            assertEquals("flash", head(node, "/v1/objects/cached/multi"), "the multi-extent item was written first");
+            final String damagedObject = firstInFlash(client, writeThrough.keySet());
+            final String damagedBlock = firstInFlash(client, List.of("/v1/kv/ns/0", "/v1/kv/ns/1", "/v1/kv/ns/2"));
+            assertEquals("flash", client.tierOf("/v1/objects/cached/multi"), "the multi-extent item was written first");
             cached.put("/v1/objects/cached/multi", multiExtent);
-            final long corruptionsBefore = metric(node, "terrace_tier_corruptions_total{tier=\"flash\"}");
-            final long fallbacksBefore = metric(node, "terrace_capacity_fallbacks_total");
-            final long lossesBefore = metric(node, "terrace_cache_losses_total");
+            final long corruptionsBefore = client.metric("terrace_tier_corruptions_total{tier=\"flash\"}");
+            final long fallbacksBefore = client.metric("terrace_capacity_fallbacks_total");
+            final long lossesBefore = client.metric("terrace_cache_losses_total");
             flipBitsInFlash(writeThrough.get(damagedObject));
             flipBitsInFlash(cached.get(damagedBlock));
             flipBitsInFlash(Arrays.copyOfRange(multiExtent, 2 * EXTENT, 3 * EXTENT));
 
             // Write-through: the damaged flash copy fails its CRC, the capacity tier's copy is served instead.
-            final HttpResponse<byte[]> refetched = get(node, damagedObject);
+            final HttpResponse<byte[]> refetched = client.get(damagedObject);
             assertEquals(200, refetched.statusCode());
             assertArrayEquals(writeThrough.get(damagedObject), refetched.body());
             assertEquals("capacity", refetched.headers().firstValue("X-Terrace-Tier").orElseThrow());
             // Cache class: no other copy, so the item is gone: 404, never the damaged bytes.
-            final HttpResponse<byte[]> lostBlock = get(node, damagedBlock);
+            final HttpResponse<byte[]> lostBlock = client.get(damagedBlock);
             assertEquals(404, lostBlock.statusCode(), new String(lostBlock.body(), StandardCharsets.UTF_8));
             assertEquals("not_found", JSON.readTree(lostBlock.body()).path("error").asText());
             // Damage in a later extent is found once the response has started: the body breaks off rather than
             // carry wrong bytes, and the item is gone from then on.
-            assertNeverServedWrong(node, "/v1/objects/cached/multi", multiExtent);
-            assertEquals(404, get(node, "/v1/objects/cached/multi").statusCode());
+            assertNeverServedWrong(client, "/v1/objects/cached/multi", multiExtent);
+            assertEquals(404, client.get("/v1/objects/cached/multi").statusCode());
 
-            assertTrue(metric(node, "terrace_tier_corruptions_total{tier=\"flash\"}") >= corruptionsBefore + 3,
+            assertTrue(client.metric("terrace_tier_corruptions_total{tier=\"flash\"}") >= corruptionsBefore + 3,
                 "three damaged records counted");
-            assertTrue(metric(node, "terrace_capacity_fallbacks_total") > fallbacksBefore);
-            assertEquals(lossesBefore + 2, metric(node, "terrace_cache_losses_total"), "two cache-class items lost");
+            assertTrue(client.metric("terrace_capacity_fallbacks_total") > fallbacksBefore);
+            assertEquals(lossesBefore + 2, client.metric("terrace_cache_losses_total"), "two cache-class items lost");
             // Everything undamaged reads back intact.
             for (final Map.Entry<String, byte[]> item : writeThrough.entrySet())
             {
-                assertArrayEquals(item.getValue(), get(node, item.getKey()).body(), item.getKey());
+                assertArrayEquals(item.getValue(), client.get(item.getKey()).body(), item.getKey());
             }
             for (final Map.Entry<String, byte[]> item : cached.entrySet())
             {
                 if (!item.getKey().equals(damagedBlock) && !item.getKey().equals("/v1/objects/cached/multi"))
                 {
-                    assertArrayEquals(item.getValue(), get(node, item.getKey()).body(), item.getKey());
+                    assertArrayEquals(item.getValue(), client.get(item.getKey()).body(), item.getKey());
                 }
             }
         }
@@ -184,40 +177,42 @@ class FlashFaultsIT
     @Test
     void aRecordDamagedBetweenRestartsIsDroppedAtStartAndNeverServed() throws Exception
     {
-        final byte[] object = random(EXTENT, 400);
-        final byte[] block = random(EXTENT, 401);
-        final byte[] intact = random(EXTENT, 402);
+        final byte[] object = NodeHttp.random(EXTENT, 400);
+        final byte[] block = NodeHttp.random(EXTENT, 401);
+        final byte[] intact = NodeHttp.random(EXTENT, 402);
         final Map<String, String> settings = Map.of("terrace.extent-size", "256KiB");
         try (TestNode node = TestNode.start(dataDir, settings))
         {
-            assertEquals(200, put(node, "/v1/objects/restart/o", object, null).statusCode());
-            assertEquals(200, put(node, "/v1/kv/ns/7", block, null).statusCode());
-            assertEquals(200, put(node, "/v1/kv/ns/8", intact, null).statusCode());
+            final NodeHttp client = new NodeHttp(node);
+            assertEquals(200, client.put("/v1/objects/restart/o", object, null).statusCode());
+            assertEquals(200, client.put("/v1/kv/ns/7", block, null).statusCode());
+            assertEquals(200, client.put("/v1/kv/ns/8", intact, null).statusCode());
         }
         // A graceful stop flushed memory to flash; now the media goes bad while the node is down.
         flipBitsInFlash(object);
         flipBitsInFlash(block);
         try (TestNode node = TestNode.start(dataDir, settings))
         {
-            final HttpResponse<byte[]> refetched = get(node, "/v1/objects/restart/o");
+            final NodeHttp client = new NodeHttp(node);
+            final HttpResponse<byte[]> refetched = client.get("/v1/objects/restart/o");
             assertEquals(200, refetched.statusCode());
             assertArrayEquals(object, refetched.body());
             assertEquals("capacity", refetched.headers().firstValue("X-Terrace-Tier").orElseThrow());
-            assertEquals(404, get(node, "/v1/kv/ns/7").statusCode());
-            final HttpResponse<byte[]> kept = get(node, "/v1/kv/ns/8");
+            assertEquals(404, client.get("/v1/kv/ns/7").statusCode());
+            final HttpResponse<byte[]> kept = client.get("/v1/kv/ns/8");
             assertArrayEquals(intact, kept.body());
             assertEquals("flash", kept.headers().firstValue("X-Terrace-Tier").orElseThrow());
-            assertTrue(metric(node, "terrace_tier_corruptions_total{tier=\"flash\"}") >= 2, "found by the scan at start");
-            assertEquals(1, metric(node, "terrace_cache_losses_total"));
+            assertTrue(client.metric("terrace_tier_corruptions_total{tier=\"flash\"}") >= 2, "found by the scan at start");
+            assertEquals(1, client.metric("terrace_cache_losses_total"));
         }
     }
 
     /** Reads the item; a complete 200 must carry exactly the expected bytes, anything else must not be a 200 body. */
-    private void assertNeverServedWrong(final TestNode node, final String path, final byte[] expected) throws Exception
+    private static void assertNeverServedWrong(final NodeHttp client, final String path, final byte[] expected) throws Exception
     {
         try
         {
-            final HttpResponse<byte[]> get = get(node, path);
+            final HttpResponse<byte[]> get = client.get(path);
             if (get.statusCode() == 200)
             {
                 assertArrayEquals(expected, get.body(), "a complete 200 body must be the stored bytes");
@@ -233,11 +228,11 @@ class FlashFaultsIT
         }
     }
 
-    private String firstInFlash(final TestNode node, final Iterable<String> paths) throws Exception
+    private static String firstInFlash(final NodeHttp client, final Iterable<String> paths) throws Exception
     {
         for (final String path : paths)
         {
-            if (head(node, path).equals("flash"))
+            if (client.tierOf(path).equals("flash"))
             {
                 return path;
             }
@@ -285,47 +280,5 @@ class FlashFaultsIT
             found.add(i);
         }
         return found;
-    }
-
-    private long metric(final TestNode node, final String series) throws Exception
-    {
-        final String text = new String(get(node, "/metrics").body(), StandardCharsets.UTF_8);
-        final Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)").matcher(text);
-        assertTrue(matcher.find(), series + " is exported");
-        assertFalse(matcher.group(1).isEmpty());
-        return (long)Double.parseDouble(matcher.group(1));
-    }
-
-    private String head(final TestNode node, final String path) throws Exception
-    {
-        final HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(node.httpEndpoint() + path))
-            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        assertEquals(200, head.statusCode(), path);
-        return head.headers().firstValue("X-Terrace-Tier").orElseThrow();
-    }
-
-    private HttpResponse<byte[]> put(final TestNode node, final String path, final byte[] body, final String durability)
-        throws Exception
-    {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.httpEndpoint() + path))
-            .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (durability != null)
-        {
-            request.header("X-Terrace-Durability", durability);
-        }
-        return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private HttpResponse<byte[]> get(final TestNode node, final String path) throws Exception
-    {
-        return http.send(HttpRequest.newBuilder(URI.create(node.httpEndpoint() + path)).timeout(Duration.ofSeconds(60))
-            .build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private static byte[] random(final int size, final long seed)
-    {
-        final byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
     }
 }
